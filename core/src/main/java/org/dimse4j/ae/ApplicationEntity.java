@@ -1,0 +1,358 @@
+package org.dimse4j.ae;
+
+import org.dimse4j.pdu.AssociatePdu;
+import org.dimse4j.pdu.PduDescriptor;
+import org.dimse4j.pdu.PduStrings;
+import org.dimse4j.service.Verification;
+import org.dimse4j.ul.AcceptorPolicy;
+import org.dimse4j.ul.AssociationSettings;
+import org.dimse4j.ul.Implementation;
+import org.dimse4j.ul.UserIdentityVerifier;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A DICOM application entity: its title, what it accepts as an SCP, and its limits. The public face of dimse4j.
+ * <pre>
+ * var ae = ApplicationEntity.named("ARCHIVE")
+ *     .accept(Verification.SOP_CLASS, TransferSyntax.DEFAULT)
+ *     .build();
+ * try (var server = ae.listen(11112)) { ... }
+ * try (var assoc = ae.connect("127.0.0.1", 104, "PACS", ContextRequest.of(Verification.SOP_CLASS))) {
+ *     assoc.echo();
+ * }
+ * </pre>
+ * Immutable once built; safe to share between threads.
+ */
+public final class ApplicationEntity
+{
+    private final String aeTitle;
+    private final AcceptorPolicy policy;
+    private final AssociationSettings settings;
+    private final int eventLoops;
+    private final boolean busySpin;
+    private final int maxAssociations;
+    private final long dimseTimeoutMs;
+
+    private ApplicationEntity(final Builder builder)
+    {
+        this.aeTitle = builder.aeTitle;
+        this.policy = builder.policy.aeTitle(builder.aeTitle).maxPduLength(builder.settings.maxPduLength());
+        this.settings = builder.settings.conclude();
+        this.eventLoops = builder.eventLoops;
+        this.busySpin = builder.busySpin;
+        this.maxAssociations = builder.maxAssociations;
+        this.dimseTimeoutMs = builder.dimseTimeoutMs;
+    }
+
+    /**
+     * @param aeTitle 1-16 characters of ISO 646 without backslash.
+     * @return a builder.
+     */
+    public static Builder named(final String aeTitle)
+    {
+        return new Builder(aeTitle);
+    }
+
+    /** @return the AE title. */
+    public String aeTitle()
+    {
+        return aeTitle;
+    }
+
+    /** @return what this AE accepts as acceptor. */
+    public AcceptorPolicy policy()
+    {
+        return policy;
+    }
+
+    /** @return per-association limits and timeouts. */
+    public AssociationSettings settings()
+    {
+        return settings;
+    }
+
+    /** @return how long an SCU waits for a response; 0 = forever. */
+    public long dimseTimeoutMs()
+    {
+        return dimseTimeoutMs;
+    }
+
+    /**
+     * Starts serving on a port of all local addresses.
+     *
+     * @param port TCP port.
+     * @return the running server.
+     * @throws IOException if the port cannot be bound.
+     */
+    public Server listen(final int port) throws IOException
+    {
+        return listen(new InetSocketAddress(port));
+    }
+
+    /**
+     * Starts serving on an address.
+     *
+     * @param address local address.
+     * @return the running server.
+     * @throws IOException if the address cannot be bound.
+     */
+    public Server listen(final InetSocketAddress address) throws IOException
+    {
+        return new Server(this, address, eventLoops, busySpin, maxAssociations);
+    }
+
+    /**
+     * Requests an association and waits until it is established.
+     *
+     * @param host          acceptor host.
+     * @param port          acceptor port.
+     * @param calledAeTitle acceptor's AE title.
+     * @param contexts      presentation contexts to propose.
+     * @return the established association.
+     * @throws IOException if it cannot be established (rejected: {@link org.dimse4j.ul.AssociationException}).
+     */
+    public ClientAssociation connect(final String host, final int port, final String calledAeTitle,
+        final ContextRequest... contexts) throws IOException
+    {
+        return connect(host, port, calledAeTitle, List.of(contexts), null);
+    }
+
+    /**
+     * Requests an association with full control over the A-ASSOCIATE-RQ's optional parts.
+     *
+     * @param host          acceptor host.
+     * @param port          acceptor port.
+     * @param calledAeTitle acceptor's AE title.
+     * @param contexts      presentation contexts to propose (ids are assigned 1, 3, 5, ...).
+     * @param extra         fills optional user information (async window, user identity, extended negotiation)
+     *                      into the request before it is sent; may be null.
+     * @return the established association.
+     * @throws IOException if it cannot be established.
+     */
+    public ClientAssociation connect(final String host, final int port, final String calledAeTitle,
+        final List<ContextRequest> contexts, final java.util.function.Consumer<AssociatePdu> extra) throws IOException
+    {
+        if (contexts.isEmpty() || contexts.size() > 128)
+        {
+            throw new IllegalArgumentException("propose 1 to 128 presentation contexts, not " + contexts.size());
+        }
+        final AssociatePdu rq = new AssociatePdu().pduType(PduDescriptor.A_ASSOCIATE_RQ)
+            .calledAeTitle(PduStrings.checkAeTitle(calledAeTitle))
+            .callingAeTitle(aeTitle)
+            .maxLength(settings.maxPduLength())
+            .implementationClassUid(Implementation.CLASS_UID)
+            .implementationVersionName(Implementation.VERSION_NAME);
+        int id = 1;
+        for (final ContextRequest request : contexts)
+        {
+            rq.presentationContexts().add(AssociatePdu.PresentationContext.proposed(
+                id, request.abstractSyntax(), request.transferSyntaxes().toArray(new String[0])));
+            if (request.scuRole() != null)
+            {
+                rq.roleSelections().add(new AssociatePdu.RoleSelection(
+                    request.abstractSyntax(), request.scuRole(), request.scpRole()));
+            }
+            id += 2;
+        }
+        if (extra != null)
+        {
+            extra.accept(rq);
+        }
+        return ClientAssociation.open(this, new InetSocketAddress(host, port), rq);
+    }
+
+    /**
+     * Builds an {@link ApplicationEntity}.
+     */
+    public static final class Builder
+    {
+        private final String aeTitle;
+        private final AcceptorPolicy policy = new AcceptorPolicy();
+        private final AssociationSettings settings = new AssociationSettings();
+        private int eventLoops = 1;
+        private boolean busySpin;
+        private int maxAssociations;
+        private long dimseTimeoutMs;
+
+        private Builder(final String aeTitle)
+        {
+            this.aeTitle = PduStrings.checkAeTitle(aeTitle);
+        }
+
+        /**
+         * Accepts a SOP class with transfer syntaxes, the first preferred.
+         *
+         * @param sopClassUid      abstract syntax.
+         * @param transferSyntaxes transfer syntaxes in order of preference.
+         * @return this.
+         */
+        public Builder accept(final String sopClassUid, final List<String> transferSyntaxes)
+        {
+            policy.accept(sopClassUid, transferSyntaxes);
+            return this;
+        }
+
+        /**
+         * Accepts several SOP classes with the same transfer syntaxes.
+         *
+         * @param sopClassUids     abstract syntaxes.
+         * @param transferSyntaxes transfer syntaxes in order of preference.
+         * @return this.
+         */
+        public Builder accept(final Collection<String> sopClassUids, final List<String> transferSyntaxes)
+        {
+            for (final String uid : sopClassUids)
+            {
+                policy.accept(uid, transferSyntaxes);
+            }
+            return this;
+        }
+
+        /**
+         * Accepts Verification with the uncompressed transfer syntaxes.
+         *
+         * @return this.
+         */
+        public Builder acceptVerification()
+        {
+            return accept(Verification.SOP_CLASS, org.dimse4j.data.TransferSyntax.UNCOMPRESSED);
+        }
+
+        /**
+         * @param require reject associations whose called AE title is not ours.
+         * @return this.
+         */
+        public Builder requireCalledAeTitle(final boolean require)
+        {
+            policy.requireCalledAeTitle(require);
+            return this;
+        }
+
+        /**
+         * @param aeTitles calling AE titles allowed; empty = any.
+         * @return this.
+         */
+        public Builder allowedCallingAeTitles(final Set<String> aeTitles)
+        {
+            policy.allowedCallingAeTitles(aeTitles);
+            return this;
+        }
+
+        /**
+         * @param verifier checks user identities; null accepts any.
+         * @return this.
+         */
+        public Builder userIdentityVerifier(final UserIdentityVerifier verifier)
+        {
+            policy.userIdentityVerifier(verifier);
+            return this;
+        }
+
+        /**
+         * @param invoked   operations we may invoke outstanding as acceptor (0 = any).
+         * @param performed operations we perform outstanding as acceptor (0 = any).
+         * @return this.
+         */
+        public Builder asyncOperationsWindow(final int invoked, final int performed)
+        {
+            policy.asyncOperationsWindow(invoked, performed);
+            return this;
+        }
+
+        /**
+         * @param length Maximum Length we announce for received P-DATA-TF PDUs.
+         * @return this.
+         */
+        public Builder maxPduLength(final int length)
+        {
+            settings.maxPduLength(length);
+            return this;
+        }
+
+        /**
+         * @param timeoutMs ARTIM / ACSE timeout.
+         * @return this.
+         */
+        public Builder acseTimeoutMs(final long timeoutMs)
+        {
+            settings.acseTimeoutMs(timeoutMs);
+            return this;
+        }
+
+        /**
+         * @param timeoutMs how long an SCU waits for each response; 0 = forever.
+         * @return this.
+         */
+        public Builder dimseTimeoutMs(final long timeoutMs)
+        {
+            this.dimseTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /**
+         * @param timeoutMs TCP connect timeout.
+         * @return this.
+         */
+        public Builder connectTimeoutMs(final long timeoutMs)
+        {
+            settings.connectTimeoutMs(timeoutMs);
+            return this;
+        }
+
+        /**
+         * @param timeoutMs abort an established association idle this long; 0 = never.
+         * @return this.
+         */
+        public Builder idleTimeoutMs(final long timeoutMs)
+        {
+            settings.idleTimeoutMs(timeoutMs);
+            return this;
+        }
+
+        /**
+         * @param count I/O event loops (threads) of a server; default 1.
+         * @return this.
+         */
+        public Builder eventLoops(final int count)
+        {
+            if (count < 1)
+            {
+                throw new IllegalArgumentException("need at least one event loop");
+            }
+            this.eventLoops = count;
+            return this;
+        }
+
+        /**
+         * @param spin busy-spin the I/O loops (lowest latency, one core each) instead of blocking when idle.
+         * @return this.
+         */
+        public Builder busySpin(final boolean spin)
+        {
+            this.busySpin = spin;
+            return this;
+        }
+
+        /**
+         * @param max the most associations a server keeps open at once (further ones are rejected, transient,
+         *            local-limit-exceeded); 0 = no limit.
+         * @return this.
+         */
+        public Builder maxAssociations(final int max)
+        {
+            this.maxAssociations = max;
+            return this;
+        }
+
+        /** @return the application entity. */
+        public ApplicationEntity build()
+        {
+            return new ApplicationEntity(this);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package org.dimse4j.ae;
+
+import org.dimse4j.dimse.CommandDecoder;
+import org.dimse4j.dimse.CommandField;
+import org.dimse4j.dimse.DimseHandler;
+import org.dimse4j.dimse.DimseProvider;
+import org.dimse4j.pdu.AssociatePdu;
+import org.dimse4j.service.Verification;
+import org.dimse4j.ul.Association;
+import org.dimse4j.ul.AssociationException;
+import org.dimse4j.ul.Outcome;
+import org.dimse4j.ul.State;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * An association this application entity requested, driven by the calling thread: each blocking call runs the
+ * association's duty cycle on the caller's thread, waiting in a private selector when there is nothing to do, so a
+ * request/response round trip never crosses a thread. Not thread-safe: one thread uses it at a time.
+ */
+public final class ClientAssociation implements AutoCloseable
+{
+    private static final int SPINS_BEFORE_BLOCKING = 50;
+    private static final long MAX_BLOCK_MS = 10;
+
+    private final ApplicationEntity ae;
+    private final Association association;
+    private final Selector selector;
+    private final DimseProvider provider;
+    private final Consumer<SelectionKey> ignoreKey = key -> { };
+    private final long dimseTimeoutNs;
+
+    private int awaitedMessageId = -1;
+    private int responseStatus;
+    private boolean responseArrived;
+
+    private ClientAssociation(final ApplicationEntity ae, final Association association, final Selector selector,
+        final DimseProvider provider)
+    {
+        this.ae = ae;
+        this.association = association;
+        this.selector = selector;
+        this.provider = provider;
+        this.dimseTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ae.dimseTimeoutMs());
+    }
+
+    static ClientAssociation open(final ApplicationEntity ae, final SocketAddress address, final AssociatePdu rq)
+        throws IOException
+    {
+        final Responses responses = new Responses();
+        final DimseProvider provider = new DimseProvider(responses);
+        final Association association = Association.request(address, rq, ae.settings(), provider);
+        final Selector selector = Selector.open();
+        try
+        {
+            association.selectionKey(association.channel().register(selector, SelectionKey.OP_READ, association));
+        }
+        catch (final IOException ex)
+        {
+            association.close();
+            selector.close();
+            throw ex;
+        }
+        final ClientAssociation client = new ClientAssociation(ae, association, selector, provider);
+        responses.client = client;
+        try
+        {
+            client.await(() -> association.isEstablished() || association.isClosed(), 0, "A-ASSOCIATE-AC");
+            if (!association.isEstablished())
+            {
+                throw client.ended("association not established");
+            }
+        }
+        catch (final IOException ex)
+        {
+            client.close();
+            throw ex;
+        }
+        return client;
+    }
+
+    /** @return the underlying Upper Layer association: negotiated contexts, state, the AC received. */
+    public Association association()
+    {
+        return association;
+    }
+
+    /** @return the DIMSE provider, for sending other messages. */
+    public DimseProvider provider()
+    {
+        return provider;
+    }
+
+    /**
+     * Sends a C-ECHO-RQ on the first accepted Verification context and waits for the response.
+     *
+     * @return the response status (0x0000 = Success).
+     * @throws IOException if no Verification context was accepted, no response came within the DIMSE timeout
+     *                     (the association is then aborted), or the association ended.
+     */
+    public int echo() throws IOException
+    {
+        final int contextId = association.contextIdFor(Verification.SOP_CLASS);
+        if (contextId < 0)
+        {
+            throw new IOException("the peer accepted no Verification presentation context");
+        }
+        final int messageId = provider.nextMessageId();
+        awaitedMessageId = messageId;
+        responseArrived = false;
+        Verification.request(provider, association, contextId, messageId);
+        await(() -> responseArrived || association.isClosed(), dimseTimeoutNs, "C-ECHO-RSP");
+        if (!responseArrived)
+        {
+            throw ended("no C-ECHO-RSP");
+        }
+        return responseStatus;
+    }
+
+    /**
+     * Releases the association (A-RELEASE) and waits for the peer's A-RELEASE-RP, within the ACSE timeout.
+     *
+     * @throws IOException if the release did not complete normally.
+     */
+    public void release() throws IOException
+    {
+        if (association.isClosed())
+        {
+            throw ended("cannot release");
+        }
+        association.release();
+        await(association::isClosed, 0, "A-RELEASE-RP");
+        if (association.outcome() != Outcome.RELEASED)
+        {
+            throw ended("release did not complete");
+        }
+    }
+
+    /** Aborts the association (A-ABORT) and closes the connection. */
+    public void abort()
+    {
+        association.abort();
+        association.close();
+    }
+
+    /** Releases if still established, otherwise just frees the connection; never throws. */
+    @Override
+    public void close()
+    {
+        try
+        {
+            if (!association.isClosed() && association.state() == State.STA6)
+            {
+                release();
+            }
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // closing anyway
+        }
+        finally
+        {
+            association.close();
+            try
+            {
+                selector.close();
+            }
+            catch (final IOException ignore)
+            {
+                // nothing more to do
+            }
+        }
+    }
+
+    private void await(final java.util.function.BooleanSupplier done, final long timeoutNs, final String what)
+        throws IOException
+    {
+        final long start = System.nanoTime();
+        int idle = 0;
+        while (!done.getAsBoolean())
+        {
+            final long now = System.nanoTime();
+            if (timeoutNs > 0 && now - start > timeoutNs)
+            {
+                association.abort();
+                association.close();
+                throw new AssociationException("no " + what + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) +
+                    " ms (DIMSE timeout); association aborted", Outcome.ABORTED_LOCALLY, 0);
+            }
+            if (association.outcome() != Outcome.OPEN && association.state() == State.STA13 &&
+                association.isSendIdle())
+            {
+                association.close(); // we gave up (abort sent): no need to wait for the peer to close
+                break;
+            }
+            if (association.doWork(now) > 0)
+            {
+                idle = 0;
+            }
+            else if (++idle > SPINS_BEFORE_BLOCKING)
+            {
+                selector.select(ignoreKey, MAX_BLOCK_MS);
+            }
+            else
+            {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private AssociationException ended(final String what)
+    {
+        final String why = association.failure() != null ? association.failure() : association.outcome().toString();
+        return new AssociationException(what + ": " + why, association.outcome(), association.rejectCode());
+    }
+
+    void onResponse(final CommandDecoder command)
+    {
+        if (command.messageIdBeingRespondedTo() == awaitedMessageId)
+        {
+            responseStatus = command.status();
+            responseArrived = true;
+        }
+    }
+
+    /** Collects responses for the blocked caller. */
+    private static final class Responses implements DimseHandler
+    {
+        private ClientAssociation client;
+
+        @Override
+        public void onCommand(final DimseProvider provider, final Association association, final int contextId,
+            final CommandDecoder command)
+        {
+            if (CommandField.isResponse(command.commandField()) && client != null)
+            {
+                client.onResponse(command);
+            }
+        }
+    }
+
+    /** @return the application entity this association belongs to. */
+    public ApplicationEntity applicationEntity()
+    {
+        return ae;
+    }
+}

@@ -1,0 +1,139 @@
+package org.dimse4j.buffer;
+
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * The off-heap buffer PDUs are encoded into, in place, and written to the socket from.
+ * <pre>
+ *  0        head              tail                 capacity
+ *  |  sent  |  committed, unsent |  claimable          |
+ * </pre>
+ * An encoder {@link #claim claims} room at the tail, writes the PDU there and {@link #commit commits} it;
+ * {@link #flush} writes what is committed. A partial write leaves the rest pending: the owner waits for the socket
+ * to become writable and stops taking more work meanwhile. Owned by one thread; no allocation after construction.
+ */
+public final class SendBuffer implements AutoCloseable
+{
+    private final ByteBuffer byteBuffer;
+    private final UnsafeBuffer buffer;
+    private final int capacity;
+    private int head;
+    private int tail;
+    private boolean closed;
+
+    /**
+     * @param capacity bytes; at least the largest PDU to be sent.
+     */
+    public SendBuffer(final int capacity)
+    {
+        this.capacity = capacity;
+        this.byteBuffer = BufferUtil.allocateDirectAligned(BitUtil.align(capacity, BitUtil.CACHE_LINE_LENGTH),
+            BitUtil.CACHE_LINE_LENGTH);
+        this.buffer = new UnsafeBuffer(byteBuffer, 0, capacity);
+    }
+
+    /**
+     * Finds room for {@code length} bytes behind what is committed, moving unsent bytes to the start if needed.
+     *
+     * @param length bytes wanted.
+     * @return offset of the room in {@link #buffer()}, or -1 if there is not enough room until a flush.
+     */
+    public int claim(final int length)
+    {
+        if (tail + length <= capacity)
+        {
+            return tail;
+        }
+        final int pending = tail - head;
+        if (pending + length > capacity)
+        {
+            return -1;
+        }
+        buffer.putBytes(0, buffer, head, pending);
+        head = 0;
+        tail = pending;
+        return tail;
+    }
+
+    /**
+     * Commits bytes written at the claimed offset.
+     *
+     * @param length bytes written.
+     */
+    public void commit(final int length)
+    {
+        tail += length;
+    }
+
+    /**
+     * Writes committed bytes to the channel.
+     *
+     * @param channel a (non-blocking) channel.
+     * @return bytes written.
+     * @throws IOException from the channel.
+     */
+    public int flush(final WritableByteChannel channel) throws IOException
+    {
+        if (head == tail)
+        {
+            return 0;
+        }
+        byteBuffer.limit(tail).position(head);
+        final int n = channel.write(byteBuffer);
+        head += n;
+        if (head == tail)
+        {
+            head = 0;
+            tail = 0;
+        }
+        return n;
+    }
+
+    /** Drops whatever is unsent (the connection is gone). */
+    public void clear()
+    {
+        head = 0;
+        tail = 0;
+    }
+
+    /** @return true when nothing is waiting to be written. */
+    public boolean isEmpty()
+    {
+        return head == tail;
+    }
+
+    /** @return bytes committed and not yet written. */
+    public int pending()
+    {
+        return tail - head;
+    }
+
+    /** @return the buffer PDUs are encoded into. */
+    public UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /** @return capacity in bytes. */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /** Frees the off-heap memory; idempotent. */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            BufferUtil.free(byteBuffer);
+        }
+    }
+}

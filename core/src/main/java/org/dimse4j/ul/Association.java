@@ -1,0 +1,1032 @@
+package org.dimse4j.ul;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.dimse4j.buffer.ReceiveRing;
+import org.dimse4j.buffer.SendBuffer;
+import org.dimse4j.pdu.AbortReason;
+import org.dimse4j.pdu.AssociateDecoder;
+import org.dimse4j.pdu.AssociateEncoder;
+import org.dimse4j.pdu.AssociatePdu;
+import org.dimse4j.pdu.FixedPduCodec;
+import org.dimse4j.pdu.PDataDecoder;
+import org.dimse4j.pdu.PDataEncoder;
+import org.dimse4j.pdu.PduDescriptor;
+import org.dimse4j.pdu.PduFramer;
+import org.dimse4j.pdu.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One DICOM association over one TCP connection (PS3.8 §9.1.1): the transport, the receive ring and send buffer,
+ * the DUL {@link StateMachine}, and the negotiated parameters.
+ * <p>
+ * An association is owned by exactly one thread, which calls {@link #doWork(long)} whenever its socket may be
+ * ready: an {@code EventLoop} for accepted associations, the caller's thread for requested ones. Received PDUs are
+ * framed in place in the ring and turned into state-machine events; P-DATA-TF PDVs are handed to the
+ * {@link AssociationListener} where they lie. Everything the protocol sends is encoded straight into the send
+ * buffer. A protocol fault from the peer ends this association with the standard's A-ABORT and one log line; it
+ * never escapes {@link #doWork(long)}.
+ */
+public final class Association implements DulActionHandler, AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Association.class);
+    private static final int MAX_CONTEXTS = 256;
+
+    private final boolean requestor;
+    private final AssociationSettings settings;
+    private final AcceptorPolicy policy;
+    private final StateMachine machine;
+    private final PduFramer framer;
+    private final AssociateDecoder associateDecoder = new AssociateDecoder();
+    private final AssociateEncoder associateEncoder = new AssociateEncoder();
+    private final PDataDecoder pDataDecoder = new PDataDecoder();
+    private final PDataEncoder pDataEncoder = new PDataEncoder();
+    private final AssociatePdu request = new AssociatePdu();
+    private final AssociatePdu accept = new AssociatePdu();
+    private final String[] contextTransferSyntax = new String[MAX_CONTEXTS];
+    private final String[] contextAbstractSyntax = new String[MAX_CONTEXTS];
+    private ReceiveRing ring;
+    private SendBuffer send;
+    private SocketChannel channel;
+    private SelectionKey selectionKey;
+    private AssociationListener listener;
+    private String name;
+
+    private long nowNs;
+    private long artimDeadlineNs;
+    private long acseDeadlineNs;
+    private long lastReceiveNs;
+    private Primitive pendingPrimitive;
+    private int pduOffset;
+    private int pduLength;
+    private int rejectCode;
+    private int abortSource;
+    private int abortReason;
+    private int peerMaxPduLength;
+    private int pDataClaimOffset = -1;
+    private int pDataClaimLength;
+    private boolean writeInterest;
+    private boolean closed;
+    private boolean established;
+    private Outcome outcome = Outcome.OPEN;
+    private String failure;
+
+    private Association(final boolean requestor, final AssociationSettings settings, final AcceptorPolicy policy,
+        final AssociationListener listener)
+    {
+        this.requestor = requestor;
+        this.settings = settings;
+        this.policy = policy;
+        this.listener = listener;
+        this.machine = new StateMachine(requestor, this);
+        this.framer = new PduFramer(settings.maxPduLength(), settings.maxAssociatePduLength());
+    }
+
+    /**
+     * Makes the acceptor side of a connection just accepted (Evt5: AE-5 starts ARTIM).
+     *
+     * @param channel  the accepted connection; made non-blocking here.
+     * @param settings limits and timeouts (concluded).
+     * @param policy   what we accept.
+     * @param listener the layer above.
+     * @param nowNs    current time from {@link System#nanoTime()}.
+     * @return the association in Sta2.
+     * @throws IOException if the socket cannot be configured.
+     */
+    public static Association accepted(final SocketChannel channel, final AssociationSettings settings,
+        final AcceptorPolicy policy, final AssociationListener listener, final long nowNs) throws IOException
+    {
+        final Association association = new Association(false, settings, policy, listener);
+        association.nowNs = nowNs;
+        association.attach(channel);
+        association.machine.handle(Event.EVT5);
+        return association;
+    }
+
+    /**
+     * Opens a connection and sends the A-ASSOCIATE-RQ (Evt1: AE-1; Evt2: AE-2). The caller then drives
+     * {@link #doWork(long)} until {@link #isEstablished()} or {@link #isClosed()}.
+     *
+     * @param address  the acceptor.
+     * @param rq       the request to send: AE titles, contexts, user information.
+     * @param settings limits and timeouts (concluded).
+     * @param listener the layer above.
+     * @return the association in Sta5.
+     * @throws IOException if the connection cannot be made.
+     */
+    public static Association request(final SocketAddress address, final AssociatePdu rq,
+        final AssociationSettings settings, final AssociationListener listener) throws IOException
+    {
+        final Association association = new Association(true, settings, null, listener);
+        association.nowNs = System.nanoTime();
+        copy(rq, association.request);
+        association.request.maxLength(settings.maxPduLength());
+        association.pendingAddress = address;
+        association.machine.handle(Event.EVT1);
+        if (association.channel == null)
+        {
+            throw new IOException(association.failure != null ? association.failure : "connection failed");
+        }
+        association.machine.handle(Event.EVT2);
+        association.acseDeadlineNs = association.nowNs + settings.acseTimeoutNs();
+        return association;
+    }
+
+    private SocketAddress pendingAddress;
+
+    private void attach(final SocketChannel channel) throws IOException
+    {
+        this.channel = channel;
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+        if (settings.socketBufferSize() > 0)
+        {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, settings.socketBufferSize());
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, settings.socketBufferSize());
+        }
+        this.ring = new ReceiveRing(settings.receiveRingCapacity());
+        this.send = new SendBuffer(Math.max(settings.sendBufferCapacity(), settings.maxAssociatePduLength() + 6));
+        this.name = describe(channel);
+        this.lastReceiveNs = nowNs;
+    }
+
+    private static String describe(final SocketChannel channel)
+    {
+        try
+        {
+            final SocketAddress remote = channel.getRemoteAddress();
+            return remote instanceof InetSocketAddress ?
+                ((InetSocketAddress)remote).getHostString() + ":" + ((InetSocketAddress)remote).getPort() :
+                String.valueOf(remote);
+        }
+        catch (final IOException ex)
+        {
+            return "unconnected";
+        }
+    }
+
+    /**
+     * Registers for the selector's readiness so that the owner's loop calls {@link #doWork(long)}.
+     *
+     * @param key this association's key; its attachment is the association.
+     */
+    public void selectionKey(final SelectionKey key)
+    {
+        this.selectionKey = key;
+    }
+
+    /** @return the connection. */
+    public SocketChannel channel()
+    {
+        return channel;
+    }
+
+    /**
+     * One duty cycle: writes what is pending, reads what arrived, frames and handles whole PDUs, checks timers.
+     *
+     * @param nowNs current time from {@link System#nanoTime()}.
+     * @return amount of work done (0 when idle).
+     */
+    public int doWork(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (closed)
+        {
+            return 0;
+        }
+        int work = 0;
+        try
+        {
+            if (!send.isEmpty())
+            {
+                work += flush();
+            }
+            if (!closed && send.pending() <= send.capacity() / 2)
+            {
+                work += receive();
+            }
+        }
+        catch (final IOException ex)
+        {
+            if (!closed)
+            {
+                LOG.debug("{}: connection failed: {}", name, ex.toString());
+                transportClosed();
+            }
+            work++;
+        }
+        if (!closed)
+        {
+            work += checkTimers();
+        }
+        return work;
+    }
+
+    private int receive() throws IOException
+    {
+        final int n = ring.read(channel);
+        if (n < 0)
+        {
+            transportClosed();
+            return 1;
+        }
+        if (n > 0)
+        {
+            lastReceiveNs = nowNs;
+        }
+        int frames = 0;
+        while (!closed && ring.available() > 0)
+        {
+            final int frameLength;
+            try
+            {
+                frameLength = framer.frame(ring.buffer(), ring.frameIndex(), ring.available());
+            }
+            catch (final ProtocolException ex)
+            {
+                invalidPdu(ex);
+                break;
+            }
+            if (frameLength < 0)
+            {
+                ring.ensureContiguous(-frameLength);
+                break;
+            }
+            handlePdu(ring.frameIndex(), frameLength);
+            if (closed)
+            {
+                break;
+            }
+            ring.consume(frameLength);
+            frames++;
+            if (send.pending() > send.capacity() / 2)
+            {
+                break;
+            }
+        }
+        return n + frames;
+    }
+
+    private void handlePdu(final int offset, final int length)
+    {
+        final DirectBuffer buffer = ring.buffer();
+        pduOffset = offset;
+        pduLength = length;
+        final int type = PduDescriptor.pduType(buffer, offset);
+        if (LOG.isTraceEnabled())
+        {
+            LOG.trace("{}: received {} ({} bytes) in {}", name, PduDescriptor.name(type), length, machine.state());
+        }
+        try
+        {
+            switch (type)
+            {
+                case PduDescriptor.P_DATA_TF:
+                    pDataDecoder.wrap(buffer, offset, length);
+                    while (pDataDecoder.nextPdv())
+                    {
+                        // validate every PDV before any is delivered
+                    }
+                    machine.handle(Event.EVT10);
+                    break;
+
+                case PduDescriptor.A_ASSOCIATE_RQ:
+                    associateDecoder.decode(buffer, offset, length, request);
+                    machine.handle(Event.EVT6);
+                    break;
+
+                case PduDescriptor.A_ASSOCIATE_AC:
+                    associateDecoder.decode(buffer, offset, length, accept);
+                    machine.handle(Event.EVT3);
+                    break;
+
+                case PduDescriptor.A_ASSOCIATE_RJ:
+                    rejectCode = AcceptorPolicy.reject(FixedPduCodec.rejectResult(buffer, offset),
+                        FixedPduCodec.rejectSource(buffer, offset), FixedPduCodec.rejectReason(buffer, offset));
+                    machine.handle(Event.EVT4);
+                    break;
+
+                case PduDescriptor.A_RELEASE_RQ:
+                    machine.handle(Event.EVT12);
+                    break;
+
+                case PduDescriptor.A_RELEASE_RP:
+                    machine.handle(Event.EVT13);
+                    break;
+
+                case PduDescriptor.A_ABORT:
+                    abortSource = FixedPduCodec.abortSource(buffer, offset);
+                    abortReason = FixedPduCodec.abortReason(buffer, offset);
+                    machine.handleAbortPdu(abortSource);
+                    break;
+
+                default:
+                    throw new ProtocolException(AbortReason.UNRECOGNIZED_PDU, PduDescriptor.name(type));
+            }
+        }
+        catch (final ProtocolException ex)
+        {
+            invalidPdu(ex);
+            return;
+        }
+        runPendingPrimitive();
+    }
+
+    private void invalidPdu(final ProtocolException ex)
+    {
+        if (failure == null)
+        {
+            failure = ex.getMessage();
+        }
+        LOG.warn("{}: protocol error in {}: {}; aborting ({})", name, machine.state().label(), ex.getMessage(),
+            AbortReason.describe(AbortReason.SOURCE_SERVICE_PROVIDER, ex.abortReason()));
+        machine.handleInvalidPdu(ex.abortReason());
+        runPendingPrimitive();
+    }
+
+    private void runPendingPrimitive()
+    {
+        final Primitive primitive = pendingPrimitive;
+        pendingPrimitive = null;
+        if (primitive != null)
+        {
+            deliver(primitive);
+        }
+        if (!closed && channel != null && (finishAfterAction || machine.state() == State.STA1))
+        {
+            finish();
+        }
+    }
+
+    private void deliver(final Primitive primitive)
+    {
+        switch (primitive)
+        {
+            case A_ASSOCIATE_INDICATION:
+                answerAssociateRequest();
+                break;
+
+            case A_ASSOCIATE_CONFIRM_ACCEPT:
+                acseDeadlineNs = 0;
+                established();
+                break;
+
+            case A_ASSOCIATE_CONFIRM_REJECT:
+                acseDeadlineNs = 0;
+                outcome = Outcome.REJECTED;
+                failure = "association rejected: " + FixedPduCodec.describeReject(
+                    rejectCode >>> 16, (rejectCode >>> 8) & 0xFF, rejectCode & 0xFF);
+                LOG.info("{}: {}", name, failure);
+                break;
+
+            case P_DATA_INDICATION:
+                deliverPdvs();
+                break;
+
+            case A_RELEASE_INDICATION:
+                listener.onReleaseRequested(this);
+                break;
+
+            case A_RELEASE_CONFIRM:
+                acseDeadlineNs = 0;
+                if (outcome == Outcome.OPEN)
+                {
+                    outcome = Outcome.RELEASED;
+                }
+                if (machine.state() == State.STA12)
+                {
+                    // release collision, acceptor side: we answer once our own release is confirmed
+                    releaseResponse();
+                }
+                break;
+
+            case A_ABORT_INDICATION:
+                outcome = Outcome.ABORTED_BY_PEER;
+                failure = "association aborted by the peer";
+                LOG.info("{}: A-ABORT received ({})", name, AbortReason.describe(abortSource, abortReason));
+                break;
+
+            case A_P_ABORT_INDICATION:
+                if (outcome == Outcome.OPEN)
+                {
+                    outcome = Outcome.PROVIDER_ABORT;
+                }
+                if (failure == null)
+                {
+                    failure = "association aborted by the provider";
+                }
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    /**
+     * Makes this acceptor reject whatever is requested, e.g. because a local limit is exceeded.
+     *
+     * @param result A-ASSOCIATE-RJ result.
+     * @param source A-ASSOCIATE-RJ source.
+     * @param reason A-ASSOCIATE-RJ reason/diag.
+     */
+    public void rejectAll(final int result, final int source, final int reason)
+    {
+        forcedReject = AcceptorPolicy.reject(result, source, reason);
+    }
+
+    private int forcedReject;
+
+    private void answerAssociateRequest()
+    {
+        final int decision;
+        try
+        {
+            decision = forcedReject != 0 ? forcedReject : policy.negotiate(request, accept);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("{}: association negotiation failed", name, ex);
+            rejectCode = AcceptorPolicy.reject(FixedPduCodec.REJECTED_TRANSIENT, FixedPduCodec.REJECT_SOURCE_ACSE,
+                FixedPduCodec.REJECT_NO_REASON);
+            machine.handle(Event.EVT8);
+            return;
+        }
+        if (decision != 0)
+        {
+            rejectCode = decision;
+            outcome = Outcome.REJECTED;
+            failure = "rejected: " + FixedPduCodec.describeReject(decision >>> 16, (decision >>> 8) & 0xFF,
+                decision & 0xFF);
+            LOG.info("{}: A-ASSOCIATE-RQ from {} to {} {}", name, request.callingAeTitle(), request.calledAeTitle(),
+                failure);
+            machine.handle(Event.EVT8);
+            return;
+        }
+        machine.handle(Event.EVT7);
+        established();
+    }
+
+    private void established()
+    {
+        final AssociatePdu ac = accept;
+        for (final AssociatePdu.PresentationContext pc : request.presentationContexts())
+        {
+            final AssociatePdu.PresentationContext result = ac.presentationContext(pc.id());
+            if (result != null && result.isAccepted() && pc.id() > 0 && pc.id() < MAX_CONTEXTS)
+            {
+                contextAbstractSyntax[pc.id()] = pc.abstractSyntax();
+                contextTransferSyntax[pc.id()] = result.transferSyntax();
+            }
+        }
+        final long peerMax = requestor ? ac.maxLength() : request.maxLength();
+        peerMaxPduLength = (int)(peerMax == 0 ? settings.maxSendPduLength() :
+            Math.min(peerMax, settings.maxSendPduLength()));
+        if (peerMaxPduLength < 8)
+        {
+            peerMaxPduLength = settings.maxSendPduLength();
+        }
+        framer.limits(requestor ? request.maxLength() : ac.maxLength(), settings.maxAssociatePduLength());
+        established = true;
+        if (LOG.isDebugEnabled())
+        {
+            LOG.debug("{}: association established: {} -> {}, max PDU send {} receive {}", name,
+                request.callingAeTitle(), request.calledAeTitle(), peerMaxPduLength, settings.maxPduLength());
+        }
+        listener.onEstablished(this);
+    }
+
+    private void deliverPdvs()
+    {
+        final DirectBuffer buffer = ring.buffer();
+        pDataDecoder.wrap(buffer, pduOffset, pduLength);
+        while (pDataDecoder.nextPdv() && !closed)
+        {
+            listener.onPdv(this, pDataDecoder.contextId(), pDataDecoder.controlHeader(), buffer,
+                pDataDecoder.fragmentOffset(), pDataDecoder.fragmentLength());
+        }
+    }
+
+    private int checkTimers()
+    {
+        if (artimDeadlineNs != 0 && nowNs - artimDeadlineNs >= 0)
+        {
+            artimDeadlineNs = 0;
+            LOG.info("{}: ARTIM expired in {}", name, machine.state().label());
+            if (failure == null)
+            {
+                failure = "ARTIM timer expired in " + machine.state().label();
+            }
+            machine.handle(Event.EVT18);
+            runPendingPrimitive();
+            return 1;
+        }
+        if (acseDeadlineNs != 0 && nowNs - acseDeadlineNs >= 0)
+        {
+            acseDeadlineNs = 0;
+            failure = "ACSE timeout in " + machine.state().label() + " (" + machine.state().description() + ")";
+            LOG.info("{}: {}; aborting", name, failure);
+            abort();
+            return 1;
+        }
+        if (settings.idleTimeoutNs() > 0 && established && machine.state() == State.STA6 &&
+            nowNs - lastReceiveNs > settings.idleTimeoutNs())
+        {
+            failure = "network idle timeout";
+            LOG.info("{}: nothing received for {} ms; aborting", name, settings.idleTimeoutNs() / 1_000_000);
+            abort();
+            return 1;
+        }
+        return 0;
+    }
+
+    private int flush() throws IOException
+    {
+        final int n = send.flush(channel);
+        final boolean pending = !send.isEmpty();
+        if (pending != writeInterest && selectionKey != null && selectionKey.isValid())
+        {
+            writeInterest = pending;
+            selectionKey.interestOps(pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        }
+        return n;
+    }
+
+    private void transportClosed()
+    {
+        if (failure == null && machine.state() != State.STA13)
+        {
+            failure = "connection closed by the peer in " + machine.state().label();
+        }
+        if (outcome == Outcome.OPEN && machine.state() != State.STA13)
+        {
+            outcome = Outcome.CONNECTION_LOST;
+        }
+        machine.handle(Event.EVT17);
+        finishAfterAction = true;
+        runPendingPrimitive();
+    }
+
+    private void finish()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            if (channel != null)
+            {
+                channel.close();
+            }
+        }
+        catch (final IOException ex)
+        {
+            LOG.debug("{}: close failed: {}", name, ex.toString());
+        }
+        if (outcome == Outcome.OPEN)
+        {
+            outcome = Outcome.CONNECTION_LOST;
+        }
+        try
+        {
+            listener.onClosed(this);
+        }
+        finally
+        {
+            if (ring != null)
+            {
+                ring.close();
+            }
+            if (send != null)
+            {
+                send.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Local user primitives
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Claims room in the send buffer for a P-DATA-TF of up to {@code maxLength} bytes (header included) and
+     * starts encoding it; the caller adds PDVs through the returned encoder and then calls {@link #sendPData()}.
+     *
+     * @param maxLength room needed, at most the peer's maximum PDU length plus 6.
+     * @return the encoder positioned at the PDU, or null when the send buffer has no room until a flush.
+     */
+    public PDataEncoder claimPData(final int maxLength)
+    {
+        final int offset = send.claim(maxLength);
+        if (offset < 0)
+        {
+            return null;
+        }
+        pDataClaimOffset = offset;
+        pDataClaimLength = maxLength;
+        return pDataEncoder.wrap(send.buffer(), offset);
+    }
+
+    /**
+     * Sends the P-DATA-TF encoded after {@link #claimPData(int)} (P-DATA request, Evt9).
+     *
+     * @throws IllegalStateException if the association is not in a state that allows P-DATA.
+     */
+    public void sendPData()
+    {
+        if (pDataClaimOffset < 0)
+        {
+            throw new IllegalStateException("sendPData() without claimPData()");
+        }
+        if (pDataEncoder.encodedLength() > pDataClaimLength)
+        {
+            throw new IllegalStateException("P-DATA-TF of " + pDataEncoder.encodedLength() +
+                " bytes overran its claim of " + pDataClaimLength);
+        }
+        try
+        {
+            machine.handle(Event.EVT9);
+        }
+        finally
+        {
+            pDataClaimOffset = -1;
+        }
+    }
+
+    /**
+     * Asks the peer to release the association (A-RELEASE request, Evt11); the caller drives {@link #doWork}
+     * until {@link #isClosed()}.
+     */
+    public void release()
+    {
+        machine.handle(Event.EVT11);
+        acseDeadlineNs = nowNs + settings.acseTimeoutNs();
+    }
+
+    /** Answers the peer's release request (A-RELEASE response, Evt14). */
+    public void releaseResponse()
+    {
+        machine.handle(Event.EVT14);
+        if (machine.state() == State.STA11)
+        {
+            acseDeadlineNs = nowNs + settings.acseTimeoutNs();
+        }
+    }
+
+    /**
+     * Aborts the association (A-ABORT request, Evt15): sends A-ABORT (service-user) and waits, with ARTIM, for
+     * the peer to close; in Sta4 just closes the connection.
+     */
+    public void abort()
+    {
+        if (closed || machine.state() == State.STA1 || machine.state() == State.STA13)
+        {
+            return;
+        }
+        if (outcome == Outcome.OPEN)
+        {
+            outcome = Outcome.ABORTED_LOCALLY;
+        }
+        machine.handle(Event.EVT15);
+        runPendingPrimitive();
+    }
+
+    /** Closes the connection and frees the buffers at once, whatever the state; idempotent. */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            if (outcome == Outcome.OPEN)
+            {
+                outcome = Outcome.ABORTED_LOCALLY;
+            }
+            finish();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // DulActionHandler: the side effects of the state machine's actions
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** {@inheritDoc} */
+    @Override
+    public void openTransport()
+    {
+        SocketChannel ch = null;
+        try
+        {
+            ch = SocketChannel.open();
+            ch.socket().connect(pendingAddress, (int)Math.min(Integer.MAX_VALUE, settings.connectTimeoutMs()));
+            attach(ch);
+        }
+        catch (final IOException ex)
+        {
+            failure = "cannot connect to " + pendingAddress + ": " + ex.getMessage();
+            if (ch != null)
+            {
+                try
+                {
+                    ch.close();
+                }
+                catch (final IOException ignore)
+                {
+                    // nothing more to do
+                }
+            }
+            channel = null;
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void closeTransport()
+    {
+        finishAfterAction = true;
+    }
+
+    private boolean finishAfterAction;
+
+    /** {@inheritDoc} */
+    @Override
+    public void sendPdu(final int pduType)
+    {
+        final MutableDirectBuffer buffer = send.buffer();
+        switch (pduType)
+        {
+            case PduDescriptor.A_ASSOCIATE_RQ:
+            {
+                final int offset = claimOrFail(AssociateEncoder.encodedLength(request));
+                send.commit(associateEncoder.encode(request, buffer, offset));
+                break;
+            }
+            case PduDescriptor.A_ASSOCIATE_AC:
+            {
+                final int offset = claimOrFail(AssociateEncoder.encodedLength(accept));
+                send.commit(associateEncoder.encode(accept, buffer, offset));
+                break;
+            }
+            case PduDescriptor.A_ASSOCIATE_RJ:
+            {
+                final int offset = claimOrFail(PduDescriptor.FIXED_PDU_LENGTH);
+                send.commit(FixedPduCodec.encodeAssociateReject(buffer, offset, rejectCode >>> 16,
+                    (rejectCode >>> 8) & 0xFF, rejectCode & 0xFF));
+                break;
+            }
+            case PduDescriptor.P_DATA_TF:
+                send.commit(pDataEncoder.encodedLength());
+                break;
+
+            case PduDescriptor.A_RELEASE_RQ:
+                send.commit(FixedPduCodec.encodeReleaseRq(buffer, claimOrFail(PduDescriptor.FIXED_PDU_LENGTH)));
+                break;
+
+            case PduDescriptor.A_RELEASE_RP:
+                send.commit(FixedPduCodec.encodeReleaseRp(buffer, claimOrFail(PduDescriptor.FIXED_PDU_LENGTH)));
+                break;
+
+            default:
+                throw new IllegalArgumentException("not a PDU this side sends: " + pduType);
+        }
+        tryFlush();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void sendAbort(final int source, final int reason)
+    {
+        final int offset = send.claim(PduDescriptor.FIXED_PDU_LENGTH);
+        if (offset < 0)
+        {
+            send.clear(); // the association is over: what was queued no longer matters
+        }
+        send.commit(FixedPduCodec.encodeAbort(send.buffer(), Math.max(offset, 0), source, reason));
+        tryFlush();
+    }
+
+    private int claimOrFail(final int length)
+    {
+        final int offset = send.claim(length);
+        if (offset < 0)
+        {
+            throw new IllegalStateException("send buffer full: " + send.pending() + " bytes pending");
+        }
+        return offset;
+    }
+
+    private void tryFlush()
+    {
+        if (channel == null || closed)
+        {
+            return;
+        }
+        try
+        {
+            flush();
+        }
+        catch (final IOException ex)
+        {
+            LOG.debug("{}: write failed: {}", name, ex.toString());
+            send.clear();
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void startArtim()
+    {
+        artimDeadlineNs = nowNs + settings.acseTimeoutNs();
+        if (artimDeadlineNs == 0)
+        {
+            artimDeadlineNs = 1;
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void stopArtim()
+    {
+        artimDeadlineNs = 0;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean isAssociateRequestAcceptable()
+    {
+        if ((request.protocolVersion() & PduDescriptor.PROTOCOL_VERSION) == 0)
+        {
+            rejectCode = AcceptorPolicy.reject(FixedPduCodec.REJECTED_PERMANENT, FixedPduCodec.REJECT_SOURCE_ACSE,
+                FixedPduCodec.REJECT_PROTOCOL_VERSION_NOT_SUPPORTED);
+            outcome = Outcome.REJECTED;
+            failure = "protocol version 0x" + Integer.toHexString(request.protocolVersion()) + " not supported";
+            LOG.info("{}: A-ASSOCIATE-RQ rejected: {}", name, failure);
+            return false;
+        }
+        return true;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void indicate(final Primitive primitive)
+    {
+        pendingPrimitive = primitive;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // What was negotiated
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** @return true for the association-requestor side. */
+    public boolean isRequestor()
+    {
+        return requestor;
+    }
+
+    /** @return the DUL state. */
+    public State state()
+    {
+        return machine.state();
+    }
+
+    /** @return true once established (it may have ended since). */
+    public boolean isEstablished()
+    {
+        return established;
+    }
+
+    /** @return true once the connection is closed and the buffers freed. */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /** @return how the association ended, or {@link Outcome#OPEN}. */
+    public Outcome outcome()
+    {
+        return outcome;
+    }
+
+    /** @return a sentence on why the association failed or ended abnormally, or null. */
+    public String failure()
+    {
+        return failure;
+    }
+
+    /** @return the A-ASSOCIATE-RQ (sent or received). */
+    public AssociatePdu associateRequest()
+    {
+        return request;
+    }
+
+    /** @return the A-ASSOCIATE-AC (sent or received). */
+    public AssociatePdu associateAccept()
+    {
+        return accept;
+    }
+
+    /** @return the packed A-ASSOCIATE-RJ (result, source, reason) received or sent, 0 if none. */
+    public int rejectCode()
+    {
+        return rejectCode;
+    }
+
+    /** @return the largest P-DATA-TF PDU-length we may send. */
+    public int maxSendPduLength()
+    {
+        return peerMaxPduLength;
+    }
+
+    /**
+     * @param contextId a presentation context ID.
+     * @return its accepted transfer syntax, or null if not accepted.
+     */
+    public String transferSyntax(final int contextId)
+    {
+        return contextId > 0 && contextId < MAX_CONTEXTS ? contextTransferSyntax[contextId] : null;
+    }
+
+    /**
+     * @param contextId a presentation context ID.
+     * @return its abstract syntax when accepted, or null.
+     */
+    public String abstractSyntax(final int contextId)
+    {
+        return contextId > 0 && contextId < MAX_CONTEXTS ? contextAbstractSyntax[contextId] : null;
+    }
+
+    /**
+     * @param abstractSyntax a SOP class UID.
+     * @return the ID of the first accepted context for it, or -1.
+     */
+    public int contextIdFor(final String abstractSyntax)
+    {
+        for (int id = 1; id < MAX_CONTEXTS; id += 2)
+        {
+            if (abstractSyntax.equals(contextAbstractSyntax[id]))
+            {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    /** @return the send buffer a P-DATA-TF claimed by {@link #claimPData(int)} is encoded into. */
+    public MutableDirectBuffer sendBufferForPData()
+    {
+        return send.buffer();
+    }
+
+    /** @return true when nothing is waiting in the send buffer. */
+    public boolean isSendIdle()
+    {
+        return send == null || send.isEmpty();
+    }
+
+    /** @return a short name for log lines: the peer's address. */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @param listener the layer above, replacing the one given at creation.
+     */
+    public void listener(final AssociationListener listener)
+    {
+        this.listener = listener;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString()
+    {
+        return "Association[" + name + ", " + machine.state().label() + ", " + outcome + "]";
+    }
+
+    private static void copy(final AssociatePdu from, final AssociatePdu to)
+    {
+        to.clear().pduType(from.pduType()).protocolVersion(from.protocolVersion())
+            .calledAeTitle(from.calledAeTitle()).callingAeTitle(from.callingAeTitle())
+            .applicationContextName(from.applicationContextName()).maxLength(from.maxLength())
+            .implementationClassUid(from.implementationClassUid())
+            .implementationVersionName(from.implementationVersionName())
+            .userIdentity(from.userIdentity());
+        if (from.hasAsyncOperationsWindow())
+        {
+            to.asyncOperationsWindow(from.maxOperationsInvoked(), from.maxOperationsPerformed());
+        }
+        to.presentationContexts().addAll(from.presentationContexts());
+        to.roleSelections().addAll(from.roleSelections());
+        to.extendedNegotiations().addAll(from.extendedNegotiations());
+        to.commonExtendedNegotiations().addAll(from.commonExtendedNegotiations());
+    }
+}

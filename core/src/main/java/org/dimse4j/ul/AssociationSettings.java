@@ -1,0 +1,186 @@
+package org.dimse4j.ul;
+
+import org.agrona.BitUtil;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Per-association limits and timeouts, shared by the requestor and acceptor sides.
+ * <p>
+ * Each setting has a default; {@link #conclude()} checks them together and derives the buffer sizes. Mutable
+ * until handed to an association, then treated as read-only.
+ */
+public final class AssociationSettings
+{
+    /** Default Maximum Length we announce for P-DATA-TF PDUs we receive (DCMTK's default). */
+    public static final int DEFAULT_MAX_PDU_LENGTH = 16384;
+    /** Largest Maximum Length we announce: the receive ring holds several PDUs of this size. */
+    public static final int MAX_MAX_PDU_LENGTH = 16 * 1024 * 1024;
+    /** Cap on PDUs we send when the peer announces no limit (0). */
+    public static final int DEFAULT_MAX_SEND_PDU_LENGTH = 1024 * 1024;
+    /** Largest A-ASSOCIATE-RQ/AC accepted: 128 contexts with many transfer syntaxes fit easily. */
+    public static final int DEFAULT_MAX_ASSOCIATE_PDU_LENGTH = 256 * 1024;
+    /** Default ARTIM and ACSE timeout (DCMTK's -ta default). */
+    public static final long DEFAULT_ACSE_TIMEOUT_MS = 30_000;
+    /** Default connect timeout. */
+    public static final long DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+    private int maxPduLength = DEFAULT_MAX_PDU_LENGTH;
+    private int maxSendPduLength = DEFAULT_MAX_SEND_PDU_LENGTH;
+    private int maxAssociatePduLength = DEFAULT_MAX_ASSOCIATE_PDU_LENGTH;
+    private long acseTimeoutNs = TimeUnit.MILLISECONDS.toNanos(DEFAULT_ACSE_TIMEOUT_MS);
+    private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    private long idleTimeoutNs;
+    private int receiveRingCapacity;
+    private int sendBufferCapacity;
+    private int socketBufferSize;
+
+    /** @return the Maximum Length we announce: largest P-DATA-TF PDU-length we accept. */
+    public int maxPduLength()
+    {
+        return maxPduLength;
+    }
+
+    /**
+     * @param length Maximum Length to announce, 4096..16 MiB (DCMTK's own range starts at 4096).
+     * @return this.
+     */
+    public AssociationSettings maxPduLength(final int length)
+    {
+        if (length < 4096 || length > MAX_MAX_PDU_LENGTH)
+        {
+            throw new IllegalArgumentException("max PDU length must be 4096.." + MAX_MAX_PDU_LENGTH + ": " + length);
+        }
+        this.maxPduLength = length;
+        return this;
+    }
+
+    /** @return the cap on PDUs we send, applied on top of the peer's Maximum Length. */
+    public int maxSendPduLength()
+    {
+        return maxSendPduLength;
+    }
+
+    /**
+     * @param length cap on P-DATA-TF PDU-length we send, 4096..16 MiB.
+     * @return this.
+     */
+    public AssociationSettings maxSendPduLength(final int length)
+    {
+        if (length < 4096 || length > MAX_MAX_PDU_LENGTH)
+        {
+            throw new IllegalArgumentException("max send PDU length must be 4096.." + MAX_MAX_PDU_LENGTH);
+        }
+        this.maxSendPduLength = length;
+        return this;
+    }
+
+    /** @return the largest A-ASSOCIATE-RQ/AC PDU-length accepted. */
+    public int maxAssociatePduLength()
+    {
+        return maxAssociatePduLength;
+    }
+
+    /** @return ARTIM and ACSE timeout in nanoseconds. */
+    public long acseTimeoutNs()
+    {
+        return acseTimeoutNs;
+    }
+
+    /**
+     * @param timeoutMs ARTIM (waiting for an A-ASSOCIATE-RQ, or for the peer to close) and ACSE timeout (waiting
+     *                  for an A-ASSOCIATE-AC or A-RELEASE-RP), milliseconds, positive.
+     * @return this.
+     */
+    public AssociationSettings acseTimeoutMs(final long timeoutMs)
+    {
+        if (timeoutMs <= 0)
+        {
+            throw new IllegalArgumentException("ACSE timeout must be positive: " + timeoutMs);
+        }
+        this.acseTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        return this;
+    }
+
+    /** @return TCP connect timeout in milliseconds. */
+    public long connectTimeoutMs()
+    {
+        return connectTimeoutMs;
+    }
+
+    /**
+     * @param timeoutMs TCP connect timeout, milliseconds, positive.
+     * @return this.
+     */
+    public AssociationSettings connectTimeoutMs(final long timeoutMs)
+    {
+        if (timeoutMs <= 0)
+        {
+            throw new IllegalArgumentException("connect timeout must be positive: " + timeoutMs);
+        }
+        this.connectTimeoutMs = timeoutMs;
+        return this;
+    }
+
+    /** @return network idle timeout in nanoseconds; 0 = none. */
+    public long idleTimeoutNs()
+    {
+        return idleTimeoutNs;
+    }
+
+    /**
+     * @param timeoutMs abort an established association when nothing arrives for this long; 0 = never.
+     * @return this.
+     */
+    public AssociationSettings idleTimeoutMs(final long timeoutMs)
+    {
+        if (timeoutMs < 0)
+        {
+            throw new IllegalArgumentException("idle timeout must not be negative: " + timeoutMs);
+        }
+        this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        return this;
+    }
+
+    /**
+     * @param size SO_RCVBUF/SO_SNDBUF in bytes; 0 leaves the platform default.
+     * @return this.
+     */
+    public AssociationSettings socketBufferSize(final int size)
+    {
+        this.socketBufferSize = size;
+        return this;
+    }
+
+    /** @return SO_RCVBUF/SO_SNDBUF, 0 = platform default. */
+    public int socketBufferSize()
+    {
+        return socketBufferSize;
+    }
+
+    /**
+     * Derives buffer sizes: the receive ring holds four of the largest PDUs (and any A-ASSOCIATE PDU), rounded
+     * up to a power of two; the send buffer holds two of the largest PDUs we send.
+     *
+     * @return this.
+     */
+    public AssociationSettings conclude()
+    {
+        final int largestFrame = Math.max(maxPduLength, maxAssociatePduLength) + 6;
+        receiveRingCapacity = BitUtil.findNextPositivePowerOfTwo(Math.max(4 * (maxPduLength + 6), largestFrame));
+        sendBufferCapacity = 2 * (maxSendPduLength + 6);
+        return this;
+    }
+
+    /** @return capacity of each association's receive ring. */
+    public int receiveRingCapacity()
+    {
+        return receiveRingCapacity;
+    }
+
+    /** @return capacity of each association's send buffer. */
+    public int sendBufferCapacity()
+    {
+        return sendBufferCapacity;
+    }
+}
