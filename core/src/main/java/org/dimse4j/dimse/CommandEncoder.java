@@ -21,8 +21,9 @@ import org.agrona.MutableDirectBuffer;
  * <p>
  * Tags must be put in strictly ascending order; a tag out of order is a programming error and throws
  * {@link IllegalStateException}. A known tag put with the wrong value representation, a value too long for its VR
- * or a non-ASCII character throw {@link IllegalArgumentException}. Retired or unknown group 0000 tags are accepted by
- * any {@code put…} method (for interoperability tests); other groups are not.
+ * or a non-ASCII character throw {@link IllegalArgumentException}. A put that throws writes nothing and leaves the
+ * encoder as it was. Retired or unknown group 0000 tags are accepted by any {@code put…} method (for
+ * interoperability tests); other groups are not.
  * <p>
  * No method allocates on success: {@link CharSequence} values are written one character at a time as ASCII.
  * The buffer must have room; with an expandable buffer it grows. Not thread-safe.
@@ -265,16 +266,18 @@ public final class CommandEncoder
             throw new IllegalArgumentException(CommandElement.name(tag) + " value longer than " + maxLength +
                 " characters: " + length);
         }
+        for (int i = 0; i < length; i++)
+        {
+            if (chars.charAt(i) > 0x7F)
+            {
+                throw new IllegalArgumentException(CommandElement.name(tag) + " has a non-ASCII character at " + i);
+            }
+        }
         final int paddedLength = length + (length & 1);
         final int valueOffset = header(tag, vr, paddedLength);
         for (int i = 0; i < length; i++)
         {
-            final char c = chars.charAt(i);
-            if (c > 0x7F)
-            {
-                throw new IllegalArgumentException(CommandElement.name(tag) + " has a non-ASCII character at " + i);
-            }
-            buffer.putByte(valueOffset + i, (byte)c);
+            buffer.putByte(valueOffset + i, (byte)chars.charAt(i));
         }
         if (paddedLength != length)
         {
