@@ -40,7 +40,7 @@ public final class ReceiveRing implements AutoCloseable
             throw new IllegalArgumentException("receive ring capacity must be a power of two: " + capacity);
         }
         this.capacity = capacity;
-        this.byteBuffer = BufferUtil.allocateDirectAligned(capacity, BitUtil.CACHE_LINE_LENGTH);
+        this.byteBuffer = ByteBuffer.allocateDirect(capacity);
         this.buffer = new UnsafeBuffer(byteBuffer);
     }
 

@@ -1,6 +1,5 @@
 package org.dimse4j.buffer;
 
-import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -33,8 +32,7 @@ public final class SendBuffer implements AutoCloseable
     public SendBuffer(final int capacity)
     {
         this.capacity = capacity;
-        this.byteBuffer = BufferUtil.allocateDirectAligned(BitUtil.align(capacity, BitUtil.CACHE_LINE_LENGTH),
-            BitUtil.CACHE_LINE_LENGTH);
+        this.byteBuffer = ByteBuffer.allocateDirect(capacity);
         this.buffer = new UnsafeBuffer(byteBuffer, 0, capacity);
     }
 

@@ -117,7 +117,7 @@ public final class DimseProvider implements AssociationListener
         }
         if (commandBuffer == null)
         {
-            commandBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_COMMAND_LENGTH, 64));
+            commandBuffer = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(MAX_COMMAND_LENGTH));
         }
         commandBuffer.putBytes(commandLength, buffer, offset, length);
         commandLength += length;
