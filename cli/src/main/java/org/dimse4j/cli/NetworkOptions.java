@@ -1,0 +1,49 @@
+package org.dimse4j.cli;
+
+import org.dimse4j.ae.ApplicationEntity;
+import picocli.CommandLine.Option;
+
+/**
+ * Options every tool shares, named as DCMTK names them.
+ */
+final class NetworkOptions
+{
+    @Option(names = {"-pdu", "--max-pdu"}, paramLabel = "N",
+        description = "Maximum PDU length we receive, 4096..16777216 (default: ${DEFAULT-VALUE}).")
+    int maxPdu = 16384;
+
+    @Option(names = {"-to", "--timeout"}, paramLabel = "SECONDS",
+        description = "TCP connect timeout (default: ${DEFAULT-VALUE}).")
+    double connectTimeout = 30;
+
+    @Option(names = {"-ta", "--acse-timeout"}, paramLabel = "SECONDS",
+        description = "ACSE/ARTIM timeout (default: ${DEFAULT-VALUE}).")
+    double acseTimeout = 30;
+
+    @Option(names = {"-td", "--dimse-timeout"}, paramLabel = "SECONDS",
+        description = "DIMSE timeout: how long to wait for a response; 0 = forever (default: ${DEFAULT-VALUE}).")
+    double dimseTimeout;
+
+    @Option(names = {"-d", "--debug"}, description = "Debug log output.")
+    boolean debug;
+
+    @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors in the log.")
+    boolean quiet;
+
+    ApplicationEntity.Builder apply(final ApplicationEntity.Builder builder)
+    {
+        return builder.maxPduLength(maxPdu)
+            .connectTimeoutMs(millis(connectTimeout))
+            .acseTimeoutMs(millis(acseTimeout))
+            .dimseTimeoutMs(dimseTimeout <= 0 ? 0 : millis(dimseTimeout));
+    }
+
+    private static long millis(final double seconds)
+    {
+        if (seconds <= 0)
+        {
+            throw new IllegalArgumentException("timeouts must be positive: " + seconds);
+        }
+        return Math.max(1, Math.round(seconds * 1000));
+    }
+}
