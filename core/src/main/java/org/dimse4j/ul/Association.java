@@ -692,6 +692,11 @@ public final class Association implements DulActionHandler, AutoCloseable
         {
             return;
         }
+        if (machine.state() == State.STA2)
+        {
+            close(); // no A-ASSOCIATE-RQ yet: nothing to abort at the protocol level (Evt15 is blank in Sta2)
+            return;
+        }
         if (outcome == Outcome.OPEN)
         {
             outcome = Outcome.ABORTED_LOCALLY;
