@@ -1,0 +1,130 @@
+package org.dimse4j.ae;
+
+import org.dimse4j.service.Verification;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Bad bytes from a raw socket get the standard's A-ABORT, and the server goes on serving others.
+ */
+@Timeout(60)
+class HostilePeerTest
+{
+    /** V1 of the spec vectors: an A-ASSOCIATE-RQ for Verification. */
+    private static final byte[] ASSOCIATE_RQ = HexFormat.of().parseHex(
+        "010000000121000100004543484f5343502020202020202020204543484f53435520202020202020202000000000000000000000" +
+        "0000000000000000000000000000000000000000000010000015312e322e3834302e31303030382e332e312e312e312000004501" +
+        "00000030000011312e322e3834302e31303030382e312e3140000011312e322e3834302e31303030382e312e3240000013312e32" +
+        "2e3834302e31303030382e312e322e315000007751000004000040005200002c322e32352e313236333339383235323430393731" +
+        "3533303337383136333635383732323435353134363037395300000400010001540000150011312e322e3834302e31303030382e" +
+        "312e3101015500000b4a44554c5f52515f302e315800000b01000005616c6963650000");
+
+    private Server server;
+
+    @BeforeEach
+    void start() throws IOException
+    {
+        server = ApplicationEntity.named("ECHOSCP").acceptVerification().acseTimeoutMs(2_000).build()
+            .listen(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    @AfterEach
+    void stop()
+    {
+        server.close();
+    }
+
+    @Test
+    void shouldAbortAnHttpRequestAsServiceUserInSta2() throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", server.port()))
+        {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // Evt19 in Sta2 is AA-1: A-ABORT with source 0 (service-user), reason 0
+            assertArrayEquals(HexFormat.of().parseHex("07000000000400000000"), readPdu(socket.getInputStream()));
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void shouldAbortAnOversizedPDataAsProviderInSta6() throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", server.port()))
+        {
+            final OutputStream out = socket.getOutputStream();
+            out.write(ASSOCIATE_RQ);
+            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            // P-DATA-TF with PDU-length 0xFFFFFFFF: over our maximum; never allocated
+            out.write(HexFormat.of().parseHex("04 00 ff ff ff ff 00 00 00 02 01 03".replace(" ", "")));
+            // Evt19 in Sta6 is AA-8: A-ABORT source 2, reason 6 invalid-PDU-parameter value
+            assertArrayEquals(HexFormat.of().parseHex("07000000000400000206"), readPdu(socket.getInputStream()));
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void shouldAbortADataSetPdvWithoutCommand() throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", server.port()))
+        {
+            final OutputStream out = socket.getOutputStream();
+            out.write(ASSOCIATE_RQ);
+            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            // one data set PDV (control header 0x02) on context 1 before any command
+            out.write(HexFormat.of().parseHex("040000000008000000040102abcd"));
+            final byte[] abort = readPdu(socket.getInputStream());
+            assertEquals(0x07, abort[0], "A-ABORT");
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void shouldRejectProtocolVersionWithoutBitZero() throws Exception
+    {
+        final byte[] rq = ASSOCIATE_RQ.clone();
+        rq[7] = 0x02;
+        try (Socket socket = new Socket("127.0.0.1", server.port()))
+        {
+            socket.getOutputStream().write(rq);
+            // AE-6 reject path: A-ASSOCIATE-RJ (1, 2, 2) protocol-version-not-supported
+            assertArrayEquals(HexFormat.of().parseHex("03000000000400010202"), readPdu(socket.getInputStream()));
+        }
+        assertServerStillServes();
+    }
+
+    private void assertServerStillServes() throws IOException
+    {
+        try (ClientAssociation assoc = ApplicationEntity.named("CHECK").dimseTimeoutMs(5_000).build()
+            .connect("127.0.0.1", server.port(), "ECHOSCP", ContextRequest.of(Verification.SOP_CLASS)))
+        {
+            assertEquals(0, assoc.echo());
+        }
+    }
+
+    private static byte[] readPdu(final InputStream in) throws IOException
+    {
+        final DataInputStream data = new DataInputStream(in);
+        final byte[] header = new byte[6];
+        data.readFully(header);
+        final int length = ((header[2] & 0xFF) << 24) | ((header[3] & 0xFF) << 16) | ((header[4] & 0xFF) << 8) |
+            (header[5] & 0xFF);
+        assertTrue(length >= 0 && length < 1 << 20, "sane PDU length " + length);
+        final byte[] pdu = new byte[6 + length];
+        System.arraycopy(header, 0, pdu, 0, 6);
+        data.readFully(pdu, 6, length);
+        return pdu;
+    }
+}
