@@ -10,8 +10,9 @@ import static org.dimse4j.pdu.PdvDescriptor.*;
  *  decoder.wrap(buffer, offset, length);
  *  while (decoder.nextPdv()) { decoder.contextId(); decoder.isCommand(); decoder.fragmentOffset(); ... }
  * </pre>
- * Each PDV's item-length is checked against what is left of the PDU before any of it is read: it must be at
- * least 2 and must not run past the PDU. Nothing is copied and nothing is allocated.
+ * The PDU-length field must agree with the framed length and leave room for at least one PDV. Each PDV's
+ * item-length is checked against what is left of the PDU before any of it is read: it must be at least 2 and
+ * must not run past the PDU. Nothing is copied and nothing is allocated.
  */
 public final class PDataDecoder
 {
@@ -26,9 +27,15 @@ public final class PDataDecoder
      * @param offset of the PDU-type byte.
      * @param length total PDU length as framed (header included).
      * @return this.
+     * @throws ProtocolException if {@code length} leaves no room for a PDV or disagrees with the PDU-length field.
      */
     public PDataDecoder wrap(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (length < PduDescriptor.HEADER_LENGTH + HEADER_LENGTH ||
+            PduDescriptor.pduLength(buffer, offset) != length - PduDescriptor.HEADER_LENGTH)
+        {
+            throw badPduLength(buffer, offset, length);
+        }
         if (this.buffer != buffer)
         {
             this.buffer = buffer;
@@ -114,6 +121,14 @@ public final class PDataDecoder
     public DirectBuffer buffer()
     {
         return buffer;
+    }
+
+    private static ProtocolException badPduLength(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return new ProtocolException(AbortReason.INVALID_PDU_PARAMETER_VALUE, length < PduDescriptor.HEADER_LENGTH ?
+            "P-DATA-TF of " + length + " bytes is shorter than its header" :
+            "P-DATA-TF PDU-length " + PduDescriptor.pduLength(buffer, offset) + " disagrees with the " + length +
+            " bytes framed or leaves no room for a PDV item");
     }
 
     private static ProtocolException truncated(final int remaining)

@@ -17,13 +17,15 @@ import static org.dimse4j.pdu.PduDescriptor.*;
  */
 public final class PduFramer
 {
+    private static final long MAX_BODY_LENGTH = Integer.MAX_VALUE - HEADER_LENGTH;
+
     private long maxPDataLength;
     private long maxOtherLength;
 
     /**
      * @param maxPDataLength our Maximum Length for received P-DATA-TF PDU-length values (0 = no limit announced;
      *                       then {@code maxOtherLength} bounds it).
-     * @param maxOtherLength largest PDU-length accepted for any other PDU.
+     * @param maxOtherLength largest PDU-length accepted for any other PDU, {@code 68 .. Integer.MAX_VALUE - 6}.
      */
     public PduFramer(final long maxPDataLength, final long maxOtherLength)
     {
@@ -34,13 +36,15 @@ public final class PduFramer
      * Changes the limits, e.g. once the association's Maximum Length is known.
      *
      * @param maxPDataLength limit for P-DATA-TF PDU-length (0 = bounded by {@code maxOtherLength} only).
-     * @param maxOtherLength limit for any other PDU-length.
+     * @param maxOtherLength limit for any other PDU-length; at most {@code Integer.MAX_VALUE - 6}, so that every
+     *                       frame length fits the {@code int} that {@link #frame} returns.
      */
     public void limits(final long maxPDataLength, final long maxOtherLength)
     {
-        if (maxOtherLength < MIN_ASSOCIATE_BODY_LENGTH)
+        if (maxOtherLength < MIN_ASSOCIATE_BODY_LENGTH || maxOtherLength > MAX_BODY_LENGTH)
         {
-            throw new IllegalArgumentException("maxOtherLength must be at least " + MIN_ASSOCIATE_BODY_LENGTH);
+            throw new IllegalArgumentException("maxOtherLength must be from " + MIN_ASSOCIATE_BODY_LENGTH + " to " +
+                MAX_BODY_LENGTH + ": " + maxOtherLength);
         }
         this.maxOtherLength = maxOtherLength;
         this.maxPDataLength = maxPDataLength == 0 ? maxOtherLength : Math.min(maxPDataLength, maxOtherLength);
