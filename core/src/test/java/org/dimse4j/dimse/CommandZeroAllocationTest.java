@@ -1,5 +1,7 @@
 package org.dimse4j.dimse;
 
+import org.dimse4j.testing.AllocationAssert;
+
 import static org.dimse4j.dimse.CommandElement.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,20 +108,12 @@ class CommandZeroAllocationTest
 
     private void assertRoundsAllocateNothing(final Runnable operation)
     {
-        final long[] allocated = new long[MEASURED_ROUNDS + 1];
-        for (int round = 0; round <= MEASURED_ROUNDS; round++)
+        AllocationAssert.assertNoAllocation("command set codec", () ->
         {
-            final long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < OPERATIONS; i++)
             {
                 operation.run();
             }
-            allocated[round] = threads.getCurrentThreadAllocatedBytes() - before;
-        }
-        for (int round = 1; round <= MEASURED_ROUNDS; round++)
-        {
-            assertEquals(0L, allocated[round], "bytes allocated in round " + round + " (warm-up: " + allocated[0] +
-                "), sink " + sink);
-        }
+        });
     }
 }

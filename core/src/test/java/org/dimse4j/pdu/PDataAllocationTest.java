@@ -1,5 +1,7 @@
 package org.dimse4j.pdu;
 
+import org.dimse4j.testing.AllocationAssert;
+
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +18,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class PDataAllocationTest
 {
-    private static final int ROUNDS_MEASURED = 3;
     private static final int ITERATIONS = 200_000;
 
     private final com.sun.management.ThreadMXBean threads =
@@ -36,13 +37,7 @@ class PDataAllocationTest
         in.putBytes(0, Vectors.bytes(2));
         decodeRound();
         assertEquals(ITERATIONS * (80L + 1 + 3 + 1 + 1 + 12 + 68 + 6), sink, "every field read");
-        for (int round = 0; round < ROUNDS_MEASURED; round++)
-        {
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            decodeRound();
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertEquals(0, allocated, "bytes allocated in decode round " + round);
-        }
+        AllocationAssert.assertNoAllocation("P-DATA-TF framing and PDV walk", this::decodeRound);
     }
 
     @Test
@@ -55,13 +50,7 @@ class PDataAllocationTest
         final byte[] encoded = new byte[80];
         out.getBytes(0, encoded);
         assertEquals(Vectors.toHex(v3), Vectors.toHex(encoded));
-        for (int round = 0; round < ROUNDS_MEASURED; round++)
-        {
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            encodeRound();
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertEquals(0, allocated, "bytes allocated in encode round " + round);
-        }
+        AllocationAssert.assertNoAllocation("P-DATA-TF encoding", this::encodeRound);
     }
 
     private void decodeRound()
