@@ -5,29 +5,62 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 
 /**
- * The off-heap buffer a connection's bytes are read into, and read from where they landed.
- * <pre>
- *  0            frameIndex                 writeIndex            capacity
- *  |  consumed  |  received, not yet framed |  free                 |
- * </pre>
- * The socket is read straight into the free space. A PDU is always contiguous: when a partly received PDU would
- * run past the end, {@link #ensureContiguous(int)} moves that tail to the start, once, and never more than one
- * PDU's bytes. When everything received has been consumed both indices return to 0, so the common case needs no
- * move at all. Memory is fixed when the ring is made; a full ring stops the reads and TCP pushes back on the peer.
+ * The off-heap ring a connection's bytes are read into, and read from where they landed.
  * <p>
- * Owned by one thread (the association's I/O thread). No allocation after construction.
+ * Positions only grow; a position's place in memory is {@code position & (capacity - 1)}.
+ * <pre>
+ *   releasePosition      framePosition        writePosition
+ *        |  held by the consumer |  received, unframed |  free ...  (up to releasePosition + capacity)
+ * </pre>
+ * The I/O thread reads the socket straight into the free space and frames PDUs from {@link #framePosition()}.
+ * A framed PDU stays where it is until the consumer — the same thread, or the service thread at the other end of
+ * the PDV queue — {@link #release releases} it. A PDU is always contiguous: when a partly received PDU would run
+ * past the end of the memory, {@link #ensureContiguous(int)} moves that tail (never more than one PDU) to the
+ * start of the next lap, once the consumer has released that room. When everything received has been released,
+ * the next PDU starts at the beginning of a lap, so in the common case nothing ever moves.
+ * <p>
+ * A full ring stops the reads and TCP flow control pushes back on the peer: memory per connection is fixed. The
+ * consumer must release every PDU it has seen without waiting for later ones (it copies what it must keep), or
+ * the ring can fill with held bytes. Single producer (the I/O thread), single consumer; no allocation after
+ * construction.
  */
 public final class ReceiveRing implements AutoCloseable
 {
+    /** {@link #ensureContiguous(int)}: the frame fits where it is, or was moved so that it does. */
+    public static final int CONTIGUOUS = 1;
+    /** {@link #ensureContiguous(int)}: the consumer must release more before the frame can be moved. */
+    public static final int WAIT_FOR_RELEASE = 0;
+    /** {@link #ensureContiguous(int)}: the frame is larger than the ring. */
+    public static final int TOO_LARGE = -1;
+
+    private static final VarHandle RELEASE_POSITION;
+
+    static
+    {
+        try
+        {
+            RELEASE_POSITION = MethodHandles.lookup().findVarHandle(ReceiveRing.class, "releasePosition", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final ByteBuffer byteBuffer;
     private final UnsafeBuffer buffer;
     private final int capacity;
-    private int frameIndex;
-    private int writeIndex;
+    private final int mask;
+    private long framePosition;
+    private long writePosition;
+    @SuppressWarnings("unused") // accessed through RELEASE_POSITION
+    private volatile long releasePosition;
     private boolean closed;
 
     /**
@@ -40,12 +73,13 @@ public final class ReceiveRing implements AutoCloseable
             throw new IllegalArgumentException("receive ring capacity must be a power of two: " + capacity);
         }
         this.capacity = capacity;
+        this.mask = capacity - 1;
         this.byteBuffer = ByteBuffer.allocateDirect(capacity);
         this.buffer = new UnsafeBuffer(byteBuffer);
     }
 
     /**
-     * Reads what the channel has into the free space.
+     * Reads what the channel has into the free space (I/O thread).
      *
      * @param channel a non-blocking channel.
      * @return bytes read, 0 if none (or no free space), -1 at end of stream.
@@ -53,71 +87,98 @@ public final class ReceiveRing implements AutoCloseable
      */
     public int read(final ReadableByteChannel channel) throws IOException
     {
-        if (writeIndex == capacity)
+        final int room = writableBytes();
+        if (room == 0)
         {
             return 0;
         }
-        byteBuffer.limit(capacity).position(writeIndex);
+        final int at = (int)(writePosition & mask);
+        byteBuffer.limit(at + room).position(at);
         final int n = channel.read(byteBuffer);
         if (n > 0)
         {
-            writeIndex += n;
+            writePosition += n;
         }
         return n;
     }
 
     /**
-     * Copies bytes in as if they had been read, for tests and in-process transports.
+     * Copies bytes in as if they had been read, for tests and in-process transports (I/O thread).
      *
      * @param src    bytes.
      * @param offset first byte.
      * @param length count.
-     * @return bytes taken (less than {@code length} when the ring is full).
+     * @return bytes taken (less than {@code length} when there is not that much contiguous room).
      */
     public int write(final byte[] src, final int offset, final int length)
     {
-        final int n = Math.min(length, capacity - writeIndex);
-        buffer.putBytes(writeIndex, src, offset, n);
-        writeIndex += n;
+        final int n = Math.min(length, writableBytes());
+        buffer.putBytes((int)(writePosition & mask), src, offset, n);
+        writePosition += n;
         return n;
     }
 
-    /**
-     * Makes room for a frame of {@code frameLength} bytes starting at {@link #frameIndex()}, moving the received
-     * tail to the start when the frame would run past the end.
-     *
-     * @param frameLength total length of the frame being received.
-     * @return false if the frame can never fit.
-     */
-    public boolean ensureContiguous(final int frameLength)
+    private int writableBytes()
     {
-        if (frameLength > capacity)
+        final long released = (long)RELEASE_POSITION.getAcquire(this);
+        if (released == writePosition && framePosition == writePosition && (writePosition & mask) != 0)
         {
-            return false;
+            // all consumed and released: start the next PDU at the beginning of a lap
+            writePosition = (writePosition | mask) + 1;
+            framePosition = writePosition;
         }
-        if (frameIndex + frameLength > capacity)
-        {
-            final int pending = writeIndex - frameIndex;
-            buffer.putBytes(0, buffer, frameIndex, pending);
-            frameIndex = 0;
-            writeIndex = pending;
-        }
-        return true;
+        final int toEnd = capacity - (int)(writePosition & mask);
+        return (int)Math.min(toEnd, released + capacity - writePosition);
     }
 
     /**
-     * Marks {@code length} bytes from {@link #frameIndex()} as consumed.
+     * Makes room for a frame of {@code frameLength} bytes starting at {@link #framePosition()}, moving the
+     * received tail to the start of the next lap when the frame would run past the end of the memory (I/O thread).
      *
-     * @param length bytes of the frame just handled.
+     * @param frameLength total length of the frame being received.
+     * @return {@link #CONTIGUOUS}, {@link #WAIT_FOR_RELEASE} or {@link #TOO_LARGE}.
      */
-    public void consume(final int length)
+    public int ensureContiguous(final int frameLength)
     {
-        frameIndex += length;
-        if (frameIndex == writeIndex)
+        if (frameLength > capacity)
         {
-            frameIndex = 0;
-            writeIndex = 0;
+            return TOO_LARGE;
         }
+        final int at = (int)(framePosition & mask);
+        if (at + frameLength <= capacity)
+        {
+            return CONTIGUOUS;
+        }
+        final long nextLap = (framePosition | mask) + 1;
+        final int pending = (int)(writePosition - framePosition);
+        if ((long)RELEASE_POSITION.getAcquire(this) < nextLap + pending - capacity)
+        {
+            return WAIT_FOR_RELEASE;
+        }
+        buffer.putBytes(0, buffer, at, pending);
+        framePosition = nextLap;
+        writePosition = nextLap + pending;
+        return CONTIGUOUS;
+    }
+
+    /**
+     * Moves past a frame the framer has handled (I/O thread).
+     *
+     * @param length bytes of the frame.
+     */
+    public void advance(final int length)
+    {
+        framePosition += length;
+    }
+
+    /**
+     * Gives back everything before {@code position} (consumer thread).
+     *
+     * @param position a position at or before {@link #framePosition()}, not below the last one released.
+     */
+    public void release(final long position)
+    {
+        RELEASE_POSITION.setRelease(this, position);
     }
 
     /** @return the buffer over the ring's memory. */
@@ -126,22 +187,37 @@ public final class ReceiveRing implements AutoCloseable
         return buffer;
     }
 
-    /** @return offset of the first received byte not yet consumed. */
-    public int frameIndex()
+    /** @return position of the first received byte not yet framed. */
+    public long framePosition()
     {
-        return frameIndex;
+        return framePosition;
     }
 
-    /** @return bytes received and not yet consumed. */
+    /** @return offset in {@link #buffer()} of {@link #framePosition()}. */
+    public int frameOffset()
+    {
+        return (int)(framePosition & mask);
+    }
+
+    /** @return bytes received and not yet framed, all contiguous from {@link #frameOffset()}. */
     public int available()
     {
-        return writeIndex - frameIndex;
+        return (int)(writePosition - framePosition);
     }
 
-    /** @return free bytes behind the received ones. */
-    public int free()
+    /**
+     * @param position a position.
+     * @return its offset in {@link #buffer()}.
+     */
+    public int offset(final long position)
     {
-        return capacity - writeIndex;
+        return (int)(position & mask);
+    }
+
+    /** @return position up to which the consumer has released. */
+    public long releasePosition()
+    {
+        return (long)RELEASE_POSITION.getAcquire(this);
     }
 
     /** @return the capacity in bytes. */
@@ -150,7 +226,7 @@ public final class ReceiveRing implements AutoCloseable
         return capacity;
     }
 
-    /** Frees the off-heap memory; idempotent. */
+    /** Frees the off-heap memory; idempotent. Call only when neither side uses the ring any more. */
     @Override
     public void close()
     {

@@ -39,6 +39,7 @@ public final class Association implements DulActionHandler, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Association.class);
     private static final int MAX_CONTEXTS = 256;
+    private static final int PDV_QUEUE_CAPACITY = 64 * 1024;
 
     private final boolean requestor;
     private final AssociationSettings settings;
@@ -54,6 +55,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     private final String[] contextTransferSyntax = new String[MAX_CONTEXTS];
     private final String[] contextAbstractSyntax = new String[MAX_CONTEXTS];
     private ReceiveRing ring;
+    private boolean unframeable;
     private SendBuffer send;
     private SocketChannel channel;
     private SelectionKey selectionKey;
@@ -67,6 +69,11 @@ public final class Association implements DulActionHandler, AutoCloseable
     private Primitive pendingPrimitive;
     private int pduOffset;
     private int pduLength;
+    private long pduPosition;
+    private boolean published;
+    private PdvQueue queue;
+    private final PdvQueue.Handler pdvHandler = this::onQueuedPdv;
+    private int work;
     private int rejectCode;
     private int abortSource;
     private int abortReason;
@@ -153,6 +160,7 @@ public final class Association implements DulActionHandler, AutoCloseable
             channel.setOption(StandardSocketOptions.SO_SNDBUF, settings.socketBufferSize());
         }
         this.ring = new ReceiveRing(settings.receiveRingCapacity());
+        this.queue = new PdvQueue(PDV_QUEUE_CAPACITY, ring);
         this.send = new SendBuffer(Math.max(settings.sendBufferCapacity(), settings.maxAssociatePduLength() + 6));
         this.name = describe(channel);
         this.lastReceiveNs = nowNs;
@@ -202,6 +210,22 @@ public final class Association implements DulActionHandler, AutoCloseable
         {
             return 0;
         }
+        this.work++;
+        try
+        {
+            return duty();
+        }
+        finally
+        {
+            if (--this.work == 0 && closed)
+            {
+                freeBuffers();
+            }
+        }
+    }
+
+    private int duty()
+    {
         int work = 0;
         try
         {
@@ -242,32 +266,55 @@ public final class Association implements DulActionHandler, AutoCloseable
         {
             lastReceiveNs = nowNs;
         }
+        if (unframeable)
+        {
+            discardInput(); // no PDU boundary to find after a bad header: ignore what follows
+            return n;
+        }
         int frames = 0;
         while (!closed && ring.available() > 0)
         {
             final int frameLength;
+            final int records;
             try
             {
-                frameLength = framer.frame(ring.buffer(), ring.frameIndex(), ring.available());
+                frameLength = framer.frame(ring.buffer(), ring.frameOffset(), ring.available());
+                if (frameLength < 0)
+                {
+                    if (ring.ensureContiguous(-frameLength) == ReceiveRing.TOO_LARGE)
+                    {
+                        throw new ProtocolException(AbortReason.INVALID_PDU_PARAMETER_VALUE,
+                            "PDU of " + -frameLength + " bytes does not fit the receive ring");
+                    }
+                    break;
+                }
+                records = PduDescriptor.pduType(ring.buffer(), ring.frameOffset()) == PduDescriptor.P_DATA_TF ?
+                    countPdvs(ring.frameOffset(), frameLength) : 1;
             }
             catch (final ProtocolException ex)
             {
+                // the stream cannot be framed any more: drop it, or the same header is parsed (and answered with
+                // an A-ABORT) again on every duty cycle until ARTIM expires
+                unframeable = true;
+                discardInput();
                 invalidPdu(ex);
                 break;
             }
-            if (frameLength < 0)
+            if (!queue.hasRoomFor(records))
             {
-                ring.ensureContiguous(-frameLength);
-                break;
+                break; // the service side is behind: leave the PDU in the ring, read no more
             }
-            handlePdu(ring.frameIndex(), frameLength);
-            if (closed)
+            final long position = ring.framePosition();
+            ring.advance(frameLength);
+            published = false;
+            handlePdu(ring.offset(position), frameLength, position);
+            if (!published)
             {
-                break;
+                queue.offerRelease(position + frameLength);
             }
-            ring.consume(frameLength);
+            queue.drain(pdvHandler, Integer.MAX_VALUE);
             frames++;
-            if (send.pending() > send.capacity() / 2)
+            if (closed || send.pending() > send.capacity() / 2)
             {
                 break;
             }
@@ -275,11 +322,34 @@ public final class Association implements DulActionHandler, AutoCloseable
         return n + frames;
     }
 
-    private void handlePdu(final int offset, final int length)
+    private void discardInput()
+    {
+        final int available = ring.available();
+        if (available > 0 && queue.hasRoomFor(1))
+        {
+            ring.advance(available);
+            queue.offerRelease(ring.framePosition());
+            queue.drain(pdvHandler, Integer.MAX_VALUE);
+        }
+    }
+
+    private int countPdvs(final int offset, final int length)
+    {
+        pDataDecoder.wrap(ring.buffer(), offset, length);
+        int count = 0;
+        while (pDataDecoder.nextPdv())
+        {
+            count++;
+        }
+        return count;
+    }
+
+    private void handlePdu(final int offset, final int length, final long position)
     {
         final DirectBuffer buffer = ring.buffer();
         pduOffset = offset;
         pduLength = length;
+        pduPosition = position;
         final int type = PduDescriptor.pduType(buffer, offset);
         if (LOG.isTraceEnabled())
         {
@@ -290,11 +360,6 @@ public final class Association implements DulActionHandler, AutoCloseable
             switch (type)
             {
                 case PduDescriptor.P_DATA_TF:
-                    pDataDecoder.wrap(buffer, offset, length);
-                    while (pDataDecoder.nextPdv())
-                    {
-                        // validate every PDV before any is delivered
-                    }
                     machine.handle(Event.EVT10);
                     break;
 
@@ -506,11 +571,27 @@ public final class Association implements DulActionHandler, AutoCloseable
     private void deliverPdvs()
     {
         final DirectBuffer buffer = ring.buffer();
+        final long pduEnd = pduPosition + pduLength;
         pDataDecoder.wrap(buffer, pduOffset, pduLength);
-        while (pDataDecoder.nextPdv() && !closed)
+        boolean more = pDataDecoder.nextPdv();
+        while (more)
         {
-            listener.onPdv(this, pDataDecoder.contextId(), pDataDecoder.controlHeader(), buffer,
-                pDataDecoder.fragmentOffset(), pDataDecoder.fragmentLength());
+            final int contextId = pDataDecoder.contextId();
+            final int controlHeader = pDataDecoder.controlHeader();
+            final long fragment = pduPosition + (pDataDecoder.fragmentOffset() - pduOffset);
+            final int fragmentLength = pDataDecoder.fragmentLength();
+            more = pDataDecoder.nextPdv();
+            queue.offerPdv(contextId, controlHeader, fragment, fragmentLength, more ? 0 : pduEnd);
+        }
+        published = true;
+    }
+
+    private void onQueuedPdv(final int contextId, final int controlHeader, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        if (!closed)
+        {
+            listener.onPdv(this, contextId, controlHeader, buffer, offset, length);
         }
     }
 
@@ -602,14 +683,21 @@ public final class Association implements DulActionHandler, AutoCloseable
         }
         finally
         {
-            if (ring != null)
+            if (work == 0)
             {
-                ring.close();
+                freeBuffers();
             }
-            if (send != null)
-            {
-                send.close();
-            }
+        }
+    }
+
+    private void freeBuffers()
+    {
+        if (ring != null)
+        {
+            queue.close();
+            ring.close();
+            send.close();
+            ring = null;
         }
     }
 
