@@ -54,6 +54,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     private final String[] contextTransferSyntax = new String[MAX_CONTEXTS];
     private final String[] contextAbstractSyntax = new String[MAX_CONTEXTS];
     private ReceiveRing ring;
+    private boolean unframeable;
     private SendBuffer send;
     private SocketChannel channel;
     private SelectionKey selectionKey;
@@ -242,6 +243,11 @@ public final class Association implements DulActionHandler, AutoCloseable
         {
             lastReceiveNs = nowNs;
         }
+        if (unframeable)
+        {
+            ring.consume(ring.available()); // no PDU boundary to find after a bad header: ignore what follows
+            return n;
+        }
         int frames = 0;
         while (!closed && ring.available() > 0)
         {
@@ -252,6 +258,10 @@ public final class Association implements DulActionHandler, AutoCloseable
             }
             catch (final ProtocolException ex)
             {
+                // the stream cannot be framed any more: drop it, or the same header is parsed (and answered with
+                // an A-ABORT) again on every duty cycle until ARTIM expires
+                unframeable = true;
+                ring.consume(ring.available());
                 invalidPdu(ex);
                 break;
             }
