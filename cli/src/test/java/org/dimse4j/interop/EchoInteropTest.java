@@ -129,6 +129,39 @@ final class EchoInteropTest
         assertEquals(5, accepted, "all five Verification contexts accepted");
     }
 
+    @Test
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void dcmtkEchoscuProposingTheMostContextsAndTransferSyntaxes() throws IOException
+    {
+        final int port = startOurScp(ourScp());
+
+        // the limits of echoscu: 128 presentation contexts (ids 1..255), 38 transfer syntaxes each
+        final Dcmtk.Run echo = DCMTK.run("echoscu", "-d", "--propose-pc", "128", "--propose-ts", "38",
+            "--repeat", "3", HOST, String.valueOf(port));
+
+        assertEquals(0, echo.exitCode(), "echoscu exit code");
+        final String output = echo.output();
+        assertEquals(3, count(output, "Received Echo Response (Success)"), "echoscu: success responses");
+        final String ac = section(output, "BEGIN A-ASSOCIATE-AC", "END A-ASSOCIATE-AC");
+        assertEquals(128, count(ac, "(Accepted)"), "all 128 contexts accepted");
+        assertTrue(ac.contains("Context ID:        255 (Accepted)"), "the last context id, 255");
+    }
+
+    @Test
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void dcmtkEchoscuRejectedForCallingAeTitleNotAllowed() throws IOException
+    {
+        final int port = startOurScp(ourScp().allowedCallingAeTitles(java.util.Set.of("GOOD")));
+
+        final Dcmtk.Run rejected = DCMTK.run("echoscu", "-v", "-aet", "BAD", HOST, String.valueOf(port));
+        assertNotEquals(0, rejected.exitCode(), "echoscu exit code when rejected");
+        assertTrue(rejected.output().contains("Rejected Permanent"), "echoscu: permanent rejection");
+        assertTrue(rejected.output().contains("Calling AE Title Not Recognized"), "echoscu: reason");
+
+        final Dcmtk.Run allowed = DCMTK.run("echoscu", "-v", "-aet", "GOOD", HOST, String.valueOf(port));
+        assertEquals(0, allowed.exitCode(), "echoscu exit code with an allowed calling AE title");
+    }
+
     // ---------------------------------------------------------------- 4: our echoscu -> DCMTK storescp
 
     @Test
