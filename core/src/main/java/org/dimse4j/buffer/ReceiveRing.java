@@ -59,6 +59,8 @@ public final class ReceiveRing implements AutoCloseable
     private final int mask;
     private long framePosition;
     private long writePosition;
+    private long gapStart = -1;
+    private long gapEnd = -1;
     @SuppressWarnings("unused") // accessed through RELEASE_POSITION
     private volatile long releasePosition;
     private boolean closed;
@@ -118,14 +120,38 @@ public final class ReceiveRing implements AutoCloseable
         return n;
     }
 
-    private int writableBytes()
+    /**
+     * The consumer releases only the ends of PDUs it saw; the bytes skipped when a PDU moved to the start of a lap
+     * belong to nobody. Once the consumer reaches the start of that gap, the gap counts as released too. A second
+     * gap can only open a lap later, when the first is long passed, so one is enough to remember.
+     */
+    private long released()
     {
         final long released = (long)RELEASE_POSITION.getAcquire(this);
+        return released == gapStart ? gapEnd : released;
+    }
+
+    private void skipTo(final long nextLap)
+    {
+        gapStart = framePosition;
+        gapEnd = nextLap;
+    }
+
+    private int writableBytes()
+    {
+        final long released = released();
         if (released == writePosition && framePosition == writePosition && (writePosition & mask) != 0)
         {
             // all consumed and released: start the next PDU at the beginning of a lap
-            writePosition = (writePosition | mask) + 1;
-            framePosition = writePosition;
+            final long nextLap = (writePosition | mask) + 1;
+            skipTo(nextLap);
+            writePosition = nextLap;
+            framePosition = nextLap;
+            return capacity;
+        }
+        if ((writePosition & mask) == 0 && framePosition < writePosition)
+        {
+            return 0; // a partial PDU ends the lap: ensureContiguous must move it before more bytes arrive
         }
         final int toEnd = capacity - (int)(writePosition & mask);
         return (int)Math.min(toEnd, released + capacity - writePosition);
@@ -151,11 +177,12 @@ public final class ReceiveRing implements AutoCloseable
         }
         final long nextLap = (framePosition | mask) + 1;
         final int pending = (int)(writePosition - framePosition);
-        if ((long)RELEASE_POSITION.getAcquire(this) < nextLap + pending - capacity)
+        if (released() < nextLap + pending - capacity)
         {
             return WAIT_FOR_RELEASE;
         }
         buffer.putBytes(0, buffer, at, pending);
+        skipTo(nextLap);
         framePosition = nextLap;
         writePosition = nextLap + pending;
         return CONTIGUOUS;
@@ -214,10 +241,10 @@ public final class ReceiveRing implements AutoCloseable
         return (int)(position & mask);
     }
 
-    /** @return position up to which the consumer has released. */
+    /** @return position up to which memory is free again (I/O thread): what the consumer released, gaps included. */
     public long releasePosition()
     {
-        return (long)RELEASE_POSITION.getAcquire(this);
+        return released();
     }
 
     /** @return the capacity in bytes. */
