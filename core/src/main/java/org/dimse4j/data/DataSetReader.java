@@ -55,8 +55,9 @@ import org.agrona.DirectBuffer;
  * and throws {@link IllegalStateException}.
  * <p>
  * Implicit VR: the VR is not on the wire. {@link #vr()} then comes from a small built-in table of common tags
- * (group lengths are UL, private creators LO) and is {@link ValueRepresentation#UN} otherwise; an implicit element
- * of undefined length is a sequence and can be entered whatever its VR, as can any UN element. The contents of a UN
+ * (group lengths are UL, private creators LO) and is {@link ValueRepresentation#UN} otherwise. An implicit element
+ * of undefined length must be UN (unknown tag: it is then a sequence), SQ or pixel data; any UN element can be
+ * entered. The contents of a UN
  * element are read as Implicit VR Little Endian (PS3.5 §6.2.2).
  * <p>
  * Nothing allocates except {@link #string()} and exceptions. Not thread-safe.
@@ -370,7 +371,7 @@ public final class DataSetReader
         {
             final boolean allowed = v == ValueRepresentation.SQ || v == ValueRepresentation.UN ||
                 (t == PIXEL_DATA && (v == ValueRepresentation.OB || v == ValueRepresentation.OW));
-            if (!allowed && explicits[depth])
+            if (!allowed)
             {
                 throw new DataSetException(t, p - start, "undefined length 0xFFFFFFFF is not allowed for VR " +
                     ValueRepresentation.name(v));
@@ -390,8 +391,7 @@ public final class DataSetReader
         }
         current = true;
         tag = t;
-        vr = !explicits[depth] && rawLength == UNDEFINED_LENGTH && v != ValueRepresentation.SQ &&
-            v != ValueRepresentation.UN ? ValueRepresentation.UN : v;
+        vr = v;
         elementOffset = p;
         headerLength = h;
         valueOffset = vo;
