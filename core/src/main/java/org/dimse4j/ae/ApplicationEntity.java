@@ -3,6 +3,7 @@ package org.dimse4j.ae;
 import org.dimse4j.pdu.AssociatePdu;
 import org.dimse4j.pdu.PduDescriptor;
 import org.dimse4j.pdu.PduStrings;
+import org.dimse4j.service.InstanceStore;
 import org.dimse4j.service.Verification;
 import org.dimse4j.ul.AcceptorPolicy;
 import org.dimse4j.ul.AssociationSettings;
@@ -37,9 +38,11 @@ public final class ApplicationEntity
     private final boolean busySpin;
     private final int maxAssociations;
     private final long dimseTimeoutMs;
+    private final InstanceStore store;
 
     private ApplicationEntity(final Builder builder)
     {
+        this.store = builder.store;
         this.aeTitle = builder.aeTitle;
         this.policy = builder.policy.aeTitle(builder.aeTitle).maxPduLength(builder.settings.maxPduLength());
         this.settings = builder.settings.conclude();
@@ -74,6 +77,12 @@ public final class ApplicationEntity
     public AssociationSettings settings()
     {
         return settings;
+    }
+
+    /** @return where received instances go, or null when this AE offers no storage. */
+    public InstanceStore store()
+    {
+        return store;
     }
 
     /** @return how long an SCU waits for a response; 0 = forever. */
@@ -178,6 +187,7 @@ public final class ApplicationEntity
         private boolean busySpin;
         private int maxAssociations;
         private long dimseTimeoutMs;
+        private InstanceStore store;
 
         private Builder(final String aeTitle)
         {
@@ -210,6 +220,43 @@ public final class ApplicationEntity
             {
                 policy.accept(uid, transferSyntaxes);
             }
+            return this;
+        }
+
+        /**
+         * Accepts every storage SOP class of the standard with the given transfer syntaxes, and sends what
+         * arrives to {@code store}.
+         *
+         * @param transferSyntaxes transfer syntaxes in order of preference (e.g. {@code TransferSyntax.ALL_KNOWN}).
+         * @param store            where instances go, e.g. {@code DirectoryStore.of(path)}.
+         * @return this.
+         */
+        public Builder acceptStorage(final List<String> transferSyntaxes, final InstanceStore store)
+        {
+            accept(org.dimse4j.data.StorageSopClasses.ALL, transferSyntaxes);
+            return onStore(store);
+        }
+
+        /**
+         * @param store where C-STORE data sets go; null offers no storage.
+         * @return this.
+         */
+        public Builder onStore(final InstanceStore store)
+        {
+            this.store = store;
+            return this;
+        }
+
+        /**
+         * Accepts any abstract syntax (an unknown storage SOP class, say) with its proposed transfer syntaxes,
+         * the first of ours that is offered preferred.
+         *
+         * @param transferSyntaxes ours, in order of preference.
+         * @return this.
+         */
+        public Builder acceptAny(final List<String> transferSyntaxes)
+        {
+            policy.promiscuous(true, transferSyntaxes);
             return this;
         }
 

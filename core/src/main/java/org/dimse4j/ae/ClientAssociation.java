@@ -11,7 +11,14 @@ import org.dimse4j.ul.AssociationException;
 import org.dimse4j.ul.Outcome;
 import org.dimse4j.ul.State;
 
+import org.dimse4j.data.Part10Info;
+import org.dimse4j.data.Part10Reader;
+import org.dimse4j.dimse.CommandElement;
+
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.net.SocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -120,6 +127,100 @@ public final class ClientAssociation implements AutoCloseable
             throw ended("no C-ECHO-RSP");
         }
         return responseStatus;
+    }
+
+    /**
+     * Sends a Part 10 file with C-STORE and waits for the response. The file's data set goes out as it lies in the
+     * file, on a context accepted for its SOP class with its transfer syntax: nothing is transcoded.
+     *
+     * @param file a Part 10 file.
+     * @return the response status (0x0000 Success, 0xBxxx warnings, others failures).
+     * @throws IOException if the file cannot be read, no accepted context fits it, no response came within the
+     *                     DIMSE timeout, or the association ended.
+     */
+    public int store(final Path file) throws IOException
+    {
+        final Part10Info info = Part10Reader.read(file);
+        final String sopClass = info.mediaStorageSopClassUid();
+        final String sopInstance = info.mediaStorageSopInstanceUid();
+        if (sopClass == null || sopInstance == null)
+        {
+            throw new IOException(file + ": no Media Storage SOP Class/Instance UID in its file meta group");
+        }
+        final int contextId = contextFor(sopClass, info.transferSyntaxUid());
+        if (contextId < 0)
+        {
+            throw new IOException(file + ": the peer accepted no presentation context for " + sopClass + " in " +
+                info.transferSyntaxUid() + " (files are sent as they are, never transcoded)");
+        }
+        if (info.dataSetLength() <= 0)
+        {
+            throw new IOException(file + ": empty data set");
+        }
+        final int messageId = provider.nextMessageId();
+        awaitedMessageId = messageId;
+        responseArrived = false;
+        provider.beginCommand(association, contextId)
+            .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
+            .putUS(CommandElement.COMMAND_FIELD, CommandField.C_STORE_RQ)
+            .putUS(CommandElement.MESSAGE_ID, messageId)
+            .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
+            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT)
+            .putUid(CommandElement.AFFECTED_SOP_INSTANCE_UID, sopInstance);
+        provider.sendCommand();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            long position = info.dataSetOffset();
+            long remaining = info.dataSetLength();
+            while (remaining > 0)
+            {
+                final long sent = provider.sendDataSet(association, contextId, channel, position, remaining);
+                position += sent;
+                remaining -= sent;
+                if (remaining > 0)
+                {
+                    awaitSendRoom();
+                }
+            }
+        }
+        await(() -> responseArrived || association.isClosed(), dimseTimeoutNs, "C-STORE-RSP");
+        if (!responseArrived)
+        {
+            throw ended("no C-STORE-RSP for " + file);
+        }
+        return responseStatus;
+    }
+
+    private int contextFor(final String sopClass, final String transferSyntax)
+    {
+        for (int id = 1; id < 256; id += 2)
+        {
+            if (sopClass.equals(association.abstractSyntax(id)) && transferSyntax.equals(association.transferSyntax(id)))
+            {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    private void awaitSendRoom() throws IOException
+    {
+        int idle = 0;
+        while (association.pendingSendBytes() > 0)
+        {
+            if (association.isClosed())
+            {
+                throw ended("association ended while sending");
+            }
+            if (association.doWork(System.nanoTime()) > 0)
+            {
+                idle = 0;
+            }
+            else if (++idle > SPINS_BEFORE_BLOCKING)
+            {
+                selector.select(ignoreKey, MAX_BLOCK_MS);
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.dimse4j.ae;
 
+import org.agrona.DirectBuffer;
 import org.dimse4j.dimse.CommandDecoder;
 import org.dimse4j.dimse.CommandElement;
 import org.dimse4j.dimse.CommandEncoder;
@@ -7,20 +8,44 @@ import org.dimse4j.dimse.CommandField;
 import org.dimse4j.dimse.DimseHandler;
 import org.dimse4j.dimse.DimseProvider;
 import org.dimse4j.dimse.Status;
+import org.dimse4j.service.InstanceStore;
+import org.dimse4j.service.InstanceWriter;
 import org.dimse4j.service.Verification;
 import org.dimse4j.ul.Association;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+
 /**
- * The acceptor's service side: answers each request inline on the I/O thread. C-ECHO on a Verification context is
- * answered with Success; any other request is refused with a failure status (0x0211 unrecognized operation, or
- * 0x0122 SOP class not supported when its context is not for that SOP class) so that the peer is never left
- * waiting.
+ * The acceptor's service side, one per association, answering inline on its I/O thread:
+ * <ul>
+ *   <li>C-ECHO on a Verification context: Success.</li>
+ *   <li>C-STORE, when a store is configured: the data set streams to the store's writer as it arrives; the
+ *       C-STORE-RSP follows the last fragment, with Success only once the writer has committed. A failed write
+ *       answers 0xA700 (out of resources); a SOP class that does not match its context answers 0x0122.</li>
+ *   <li>Anything else: refused with 0x0211 (unrecognized operation) so that the peer is never left waiting.</li>
+ * </ul>
+ * If the association ends mid data set, the partial instance is removed.
  */
 final class ServiceDispatcher implements DimseHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceDispatcher.class);
+
+    private final InstanceStore store;
+    private InstanceWriter writer;
+    private boolean storing;
+    private int storeContextId;
+    private int storeMessageId;
+    private int storeStatus;
+    private String storeSopClass;
+    private String storeSopInstance;
+    private String storeError;
+
+    ServiceDispatcher(final InstanceStore store)
+    {
+        this.store = store;
+    }
 
     /** {@inheritDoc} */
     @Override
@@ -31,6 +56,11 @@ final class ServiceDispatcher implements DimseHandler
         if (field == CommandField.C_ECHO_RQ && Verification.SOP_CLASS.equals(association.abstractSyntax(contextId)))
         {
             Verification.respond(provider, association, contextId, command);
+            return;
+        }
+        if (field == CommandField.C_STORE_RQ && command.hasDataSet())
+        {
+            beginStore(association, contextId, command);
             return;
         }
         if (CommandField.isResponse(field) || field == CommandField.C_CANCEL_RQ)
@@ -50,10 +80,139 @@ final class ServiceDispatcher implements DimseHandler
                 command.valueOffset(CommandElement.AFFECTED_SOP_CLASS_UID),
                 command.uidLength(CommandElement.AFFECTED_SOP_CLASS_UID));
         }
-        rsp.putUS(CommandElement.COMMAND_FIELD, field | 0x8000)
+        rsp.putUS(CommandElement.COMMAND_FIELD, field | CommandField.RESPONSE_BIT)
             .putUS(CommandElement.MESSAGE_ID_BEING_RESPONDED_TO, messageId)
-            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, 0x0101)
+            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_NONE)
             .putUS(CommandElement.STATUS, status);
         provider.sendCommand();
+    }
+
+    private void beginStore(final Association association, final int contextId, final CommandDecoder command)
+    {
+        storing = true;
+        storeContextId = contextId;
+        storeMessageId = command.messageId();
+        storeSopClass = command.affectedSopClassUid();
+        storeSopInstance = command.affectedSopInstanceUid();
+        storeStatus = Status.SUCCESS;
+        storeError = null;
+        writer = null;
+        if (store == null)
+        {
+            refuse(Status.SOP_CLASS_NOT_SUPPORTED, "storage is not offered here");
+            return;
+        }
+        if (storeSopClass == null || !storeSopClass.equals(association.abstractSyntax(contextId)))
+        {
+            refuse(Status.SOP_CLASS_NOT_SUPPORTED, "SOP class " + storeSopClass + " sent on context " + contextId +
+                " of " + association.abstractSyntax(contextId));
+            return;
+        }
+        try
+        {
+            writer = store.open(new InstanceStore.StoreRequest(storeSopClass, storeSopInstance,
+                association.transferSyntax(contextId), association.associateRequest().callingAeTitle(),
+                association.associateRequest().calledAeTitle()));
+        }
+        catch (final InstanceStore.StoreRefusedException ex)
+        {
+            refuse(ex.status(), ex.getMessage());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            refuse(Status.OUT_OF_RESOURCES, "cannot store " + storeSopInstance + ": " + ex);
+        }
+    }
+
+    private void refuse(final int status, final String why)
+    {
+        storeStatus = status;
+        storeError = why;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onDataSetFragment(final DimseProvider provider, final Association association, final int contextId,
+        final DirectBuffer buffer, final int offset, final int length, final boolean last)
+    {
+        if (!storing || contextId != storeContextId)
+        {
+            return; // the data set of a request already refused
+        }
+        if (writer != null)
+        {
+            try
+            {
+                writer.write(buffer, offset, length);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                writer.abort();
+                writer = null;
+                refuse(Status.OUT_OF_RESOURCES, "writing " + storeSopInstance + " failed: " + ex);
+            }
+        }
+        if (last)
+        {
+            if (writer != null)
+            {
+                try
+                {
+                    storeStatus = writer.commit();
+                }
+                catch (final InstanceStore.StoreRefusedException ex)
+                {
+                    refuse(ex.status(), ex.getMessage());
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    refuse(Status.OUT_OF_RESOURCES, "completing " + storeSopInstance + " failed: " + ex);
+                }
+                writer = null;
+            }
+            storing = false;
+            respondStore(provider, association);
+        }
+    }
+
+    private void respondStore(final DimseProvider provider, final Association association)
+    {
+        if (storeError != null)
+        {
+            LOG.warn("{}: C-STORE of {} answered 0x{}: {}", association.name(), storeSopInstance,
+                Integer.toHexString(storeStatus), storeError);
+        }
+        final CommandEncoder rsp = provider.beginCommand(association, storeContextId);
+        if (storeSopClass != null)
+        {
+            rsp.putUid(CommandElement.AFFECTED_SOP_CLASS_UID, storeSopClass);
+        }
+        rsp.putUS(CommandElement.COMMAND_FIELD, CommandField.C_STORE_RSP)
+            .putUS(CommandElement.MESSAGE_ID_BEING_RESPONDED_TO, storeMessageId)
+            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_NONE)
+            .putUS(CommandElement.STATUS, storeStatus);
+        if (storeError != null)
+        {
+            final String comment = storeError.length() > 64 ? storeError.substring(0, 64) : storeError;
+            rsp.putString(CommandElement.ERROR_COMMENT, comment.replace('\\', '/'));
+        }
+        if (storeSopInstance != null)
+        {
+            rsp.putUid(CommandElement.AFFECTED_SOP_INSTANCE_UID, storeSopInstance);
+        }
+        provider.sendCommand();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onClosed(final Association association)
+    {
+        if (writer != null)
+        {
+            LOG.info("{}: association ended in the middle of {}; removing the partial instance", association.name(),
+                storeSopInstance);
+            writer.abort();
+            writer = null;
+        }
     }
 }

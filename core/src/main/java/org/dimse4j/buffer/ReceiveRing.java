@@ -77,7 +77,9 @@ public final class ReceiveRing implements AutoCloseable
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.byteBuffer = ByteBuffer.allocateDirect(capacity);
-        this.buffer = new UnsafeBuffer(byteBuffer);
+        // the consumer gets its own view, so that its position/limit (e.g. for FileChannel writes) never race
+        // with the reads of the I/O thread
+        this.buffer = new UnsafeBuffer(byteBuffer.duplicate());
     }
 
     /**
@@ -208,7 +210,10 @@ public final class ReceiveRing implements AutoCloseable
         RELEASE_POSITION.setRelease(this, position);
     }
 
-    /** @return the buffer over the ring's memory. */
+    /**
+     * @return the buffer over the ring's memory. Its {@code byteBuffer()} is the consumer's own view, whose
+     * position and limit the consumer may set to hand a fragment to a channel.
+     */
     public UnsafeBuffer buffer()
     {
         return buffer;

@@ -5,6 +5,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
@@ -20,6 +21,7 @@ import java.nio.channels.WritableByteChannel;
 public final class SendBuffer implements AutoCloseable
 {
     private final ByteBuffer byteBuffer;
+    private final ByteBuffer fileView;
     private final UnsafeBuffer buffer;
     private final int capacity;
     private int head;
@@ -33,6 +35,7 @@ public final class SendBuffer implements AutoCloseable
     {
         this.capacity = capacity;
         this.byteBuffer = ByteBuffer.allocateDirect(capacity);
+        this.fileView = byteBuffer.duplicate();
         this.buffer = new UnsafeBuffer(byteBuffer, 0, capacity);
     }
 
@@ -91,6 +94,34 @@ public final class SendBuffer implements AutoCloseable
             tail = 0;
         }
         return n;
+    }
+
+    /**
+     * Reads file bytes straight into claimed room: the bytes land once, in this off-heap buffer.
+     *
+     * @param file     the source.
+     * @param position file position of the first byte.
+     * @param offset   claimed offset in {@link #buffer()} to read to.
+     * @param length   bytes wanted.
+     * @return bytes read (fewer only at end of file), or -1 at end of file.
+     * @throws IOException from the file.
+     */
+    public int read(final FileChannel file, final long position, final int offset, final int length)
+        throws IOException
+    {
+        final ByteBuffer view = fileView;
+        view.limit(offset + length).position(offset);
+        int total = 0;
+        while (view.hasRemaining())
+        {
+            final int n = file.read(view, position + total);
+            if (n < 0)
+            {
+                return total == 0 ? -1 : total;
+            }
+            total += n;
+        }
+        return total;
     }
 
     /** Drops whatever is unsent (the connection is gone). */

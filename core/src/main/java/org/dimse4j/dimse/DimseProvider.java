@@ -12,6 +12,8 @@ import org.dimse4j.ul.AssociationListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+
 /**
  * The DIMSE service provider of one association: reassembles command sets from PDVs, decodes them in place, routes
  * data set fragments to the {@link DimseHandler}, and sends commands fragmented to the peer's maximum PDU length.
@@ -219,6 +221,81 @@ public final class DimseProvider implements AssociationListener
                 throw new IllegalStateException("send buffer full while fragmenting a command");
             }
         }
+    }
+
+    /**
+     * Sends as much of a data set held in a file as the send buffer takes now, one PDV per P-DATA-TF of the
+     * peer's maximum size; the bytes go from the file straight into the off-heap send buffer. Call again with what
+     * is left after the socket has drained.
+     *
+     * @param association the association.
+     * @param contextId   the context of the message's command.
+     * @param file        the source.
+     * @param position    file position of the next data set byte.
+     * @param remaining   data set bytes still to send (0 sends an empty last fragment).
+     * @return bytes sent now; 0 when the send buffer is full.
+     * @throws IOException if the file ends early or cannot be read.
+     */
+    public long sendDataSet(final Association association, final int contextId, final java.nio.channels.FileChannel file,
+        final long position, final long remaining) throws IOException
+    {
+        final int maxFragment = PdvDescriptor.maxFragmentLength(association.maxSendPduLength());
+        long sent = 0;
+        do
+        {
+            final int n = (int)Math.min(maxFragment, remaining - sent);
+            final PDataEncoder pData = association.claimPData(n + PdvDescriptor.HEADER_LENGTH +
+                PduDescriptor.HEADER_LENGTH);
+            if (pData == null)
+            {
+                return sent;
+            }
+            final boolean last = sent + n == remaining;
+            final int at = pData.beginPdv(contextId, last ? PdvDescriptor.LAST : 0);
+            final int read = n == 0 ? 0 : association.readIntoPData(file, position + sent, at, n);
+            if (read != n)
+            {
+                throw new IOException("file ended " + (remaining - sent - Math.max(read, 0)) +
+                    " bytes before the end of its data set");
+            }
+            pData.endPdv(n);
+            association.sendPData();
+            sent += n;
+        }
+        while (sent < remaining);
+        return sent;
+    }
+
+    /**
+     * Sends as much of a data set held in a buffer as the send buffer takes now.
+     *
+     * @param association the association.
+     * @param contextId   the context of the message's command.
+     * @param src         the data set bytes.
+     * @param offset      of the next byte to send.
+     * @param remaining   bytes still to send (0 sends an empty last fragment).
+     * @return bytes sent now; 0 when the send buffer is full.
+     */
+    public int sendDataSet(final Association association, final int contextId, final DirectBuffer src,
+        final int offset, final int remaining)
+    {
+        final int maxFragment = PdvDescriptor.maxFragmentLength(association.maxSendPduLength());
+        int sent = 0;
+        do
+        {
+            final int n = Math.min(maxFragment, remaining - sent);
+            final PDataEncoder pData = association.claimPData(n + PdvDescriptor.HEADER_LENGTH +
+                PduDescriptor.HEADER_LENGTH);
+            if (pData == null)
+            {
+                return sent;
+            }
+            pData.putPdv(contextId, sent + n == remaining ? PdvDescriptor.LAST : 0, src, offset + sent, n);
+            association.sendPData();
+            sent += n;
+        }
+        while (sent < remaining);
+        return sent;
     }
 
     /**

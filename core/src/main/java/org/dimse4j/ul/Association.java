@@ -1078,6 +1078,28 @@ public final class Association implements DulActionHandler, AutoCloseable
         return send.buffer();
     }
 
+    /**
+     * Reads file bytes straight into room claimed by {@link #claimPData(int)}, behind a PDV header.
+     *
+     * @param file     the source.
+     * @param position file position.
+     * @param offset   offset in {@link #sendBufferForPData()} to read to.
+     * @param length   bytes wanted.
+     * @return bytes read, -1 at end of file.
+     * @throws IOException from the file.
+     */
+    public int readIntoPData(final java.nio.channels.FileChannel file, final long position, final int offset,
+        final int length) throws IOException
+    {
+        return send.read(file, position, offset, length);
+    }
+
+    /** @return bytes committed to the send buffer and not yet written to the socket. */
+    public int pendingSendBytes()
+    {
+        return send == null ? 0 : send.pending();
+    }
+
     /** @return true when nothing is waiting in the send buffer. */
     public boolean isSendIdle()
     {

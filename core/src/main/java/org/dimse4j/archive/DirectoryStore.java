@@ -1,0 +1,284 @@
+package org.dimse4j.archive;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.dimse4j.data.Part10Writer;
+import org.dimse4j.dimse.Status;
+import org.dimse4j.pdu.PduStrings;
+import org.dimse4j.service.InstanceStore;
+import org.dimse4j.service.InstanceWriter;
+import org.dimse4j.service.StorageListener;
+import org.dimse4j.service.StoredInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The default storage sink: one Part 10 file per instance, named by its SOP Instance UID.
+ * <p>
+ * The data set streams from the receive ring into a temporary file under {@code .incoming/} in the archive
+ * directory, behind a file meta group we write; only when the last fragment is written is the file renamed (an
+ * atomic move on the same file system) to its final name, optionally after an fsync. So a partly received instance
+ * is never visible in the archive, and Success is answered only for durable files. The stored data set bytes are
+ * exactly the bytes the peer sent. UIDs are checked against the UID grammar before they become file names.
+ */
+public final class DirectoryStore implements InstanceStore
+{
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryStore.class);
+    private static final String INCOMING = ".incoming";
+    private static final ThreadLocal<UnsafeBuffer> META = ThreadLocal.withInitial(
+        () -> new UnsafeBuffer(ByteBuffer.allocateDirect(1024)));
+    private static final ThreadLocal<ByteBuffer> COPY = ThreadLocal.withInitial(
+        () -> ByteBuffer.allocateDirect(64 * 1024));
+
+    /** When a file is durable. */
+    public enum Durability
+    {
+        /** Renamed into place once written: survives a process crash, not necessarily a power loss. */
+        RENAME,
+        /** fsync, then renamed into place: survives a power loss. */
+        FSYNC_RENAME
+    }
+
+    /** What to do when an instance with the same SOP Instance UID is already stored. */
+    public enum Duplicates
+    {
+        /** Replace the stored file. */
+        OVERWRITE,
+        /** Keep the stored file, discard the new one, answer Success. */
+        KEEP,
+        /** Keep the stored file and refuse the new one (0x0111 duplicate SOP instance). */
+        REJECT
+    }
+
+    private final Path root;
+    private final Path incoming;
+    private final Durability durability;
+    private final Duplicates duplicates;
+    private final StorageListener listener;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong stored = new AtomicLong();
+
+    /**
+     * @param root       the archive directory (created if missing).
+     * @param durability when a file counts as stored.
+     * @param duplicates what to do with a SOP Instance UID stored before.
+     * @param listener   told of each stored instance, or null.
+     * @throws IOException if the directory cannot be made.
+     */
+    public DirectoryStore(final Path root, final Durability durability, final Duplicates duplicates,
+        final StorageListener listener) throws IOException
+    {
+        this.root = root.toAbsolutePath();
+        this.incoming = this.root.resolve(INCOMING);
+        this.durability = durability;
+        this.duplicates = duplicates;
+        this.listener = listener;
+        Files.createDirectories(incoming);
+        try (var leftovers = Files.newDirectoryStream(incoming, "*.part"))
+        {
+            for (final Path p : leftovers)
+            {
+                Files.deleteIfExists(p); // an earlier run died mid-instance: never let it surface
+            }
+        }
+    }
+
+    /**
+     * @param root the archive directory.
+     * @return a store that renames into place and overwrites duplicates.
+     * @throws IOException if the directory cannot be made.
+     */
+    public static DirectoryStore of(final Path root) throws IOException
+    {
+        return new DirectoryStore(root, Durability.RENAME, Duplicates.OVERWRITE, null);
+    }
+
+    /** @return the archive directory. */
+    public Path root()
+    {
+        return root;
+    }
+
+    /** @return instances stored since this store was made. */
+    public long storedCount()
+    {
+        return stored.get();
+    }
+
+    /**
+     * @param sopInstanceUid a SOP Instance UID.
+     * @return where an instance with that UID is stored.
+     */
+    public Path pathOf(final String sopInstanceUid)
+    {
+        return root.resolve(sopInstanceUid + ".dcm");
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public InstanceWriter open(final StoreRequest request) throws IOException
+    {
+        if (!PduStrings.isValidUid(request.sopInstanceUid()))
+        {
+            throw new StoreRefusedException(Status.CANNOT_UNDERSTAND,
+                "invalid SOP Instance UID '" + request.sopInstanceUid() + "'");
+        }
+        if (!PduStrings.isValidUid(request.sopClassUid()) || !PduStrings.isValidUid(request.transferSyntaxUid()))
+        {
+            throw new StoreRefusedException(Status.CANNOT_UNDERSTAND, "invalid SOP Class or Transfer Syntax UID");
+        }
+        final Path target = pathOf(request.sopInstanceUid());
+        if (duplicates == Duplicates.REJECT && Files.exists(target))
+        {
+            throw new StoreRefusedException(Status.DUPLICATE_SOP_INSTANCE,
+                "SOP Instance " + request.sopInstanceUid() + " is already stored");
+        }
+        final Path temp = incoming.resolve(request.sopInstanceUid() + "-" + sequence.incrementAndGet() + ".part");
+        final FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        final FileWriter writer = new FileWriter(request, temp, target, channel);
+        try
+        {
+            final UnsafeBuffer meta = META.get();
+            final int length = Part10Writer.writeMeta(meta, 0, request.sopClassUid(), request.sopInstanceUid(),
+                request.transferSyntaxUid(), request.callingAeTitle());
+            writer.write(meta, 0, length);
+            writer.metaLength = length;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            writer.abort();
+            throw ex instanceof IOException ? (IOException)ex : new IOException(ex.getMessage(), ex);
+        }
+        return writer;
+    }
+
+    private final class FileWriter implements InstanceWriter
+    {
+        private final StoreRequest request;
+        private final Path temp;
+        private final Path target;
+        private final FileChannel channel;
+        private long written;
+        private int metaLength;
+        private boolean done;
+
+        FileWriter(final StoreRequest request, final Path temp, final Path target, final FileChannel channel)
+        {
+            this.request = request;
+            this.temp = temp;
+            this.target = target;
+            this.channel = channel;
+        }
+
+        @Override
+        public void write(final DirectBuffer buffer, final int offset, final int length) throws IOException
+        {
+            final ByteBuffer view = buffer.byteBuffer();
+            if (view != null && view.isDirect() && buffer.wrapAdjustment() == 0)
+            {
+                view.limit(offset + length).position(offset);
+                while (view.hasRemaining())
+                {
+                    channel.write(view);
+                }
+            }
+            else
+            {
+                final ByteBuffer copy = COPY.get();
+                int done = 0;
+                while (done < length)
+                {
+                    final int n = Math.min(copy.capacity(), length - done);
+                    copy.clear().limit(n);
+                    buffer.getBytes(offset + done, copy, 0, n);
+                    while (copy.hasRemaining())
+                    {
+                        channel.write(copy);
+                    }
+                    done += n;
+                }
+            }
+            written += length;
+        }
+
+        @Override
+        public int commit() throws IOException
+        {
+            try
+            {
+                if (durability == Durability.FSYNC_RENAME)
+                {
+                    channel.force(false);
+                }
+                channel.close();
+                if (duplicates == Duplicates.KEEP && Files.exists(target))
+                {
+                    Files.deleteIfExists(temp);
+                }
+                else if (duplicates == Duplicates.REJECT)
+                {
+                    try
+                    {
+                        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                    }
+                    catch (final FileAlreadyExistsException ex)
+                    {
+                        throw new StoreRefusedException(Status.DUPLICATE_SOP_INSTANCE,
+                            "SOP Instance " + request.sopInstanceUid() + " is already stored");
+                    }
+                }
+                else
+                {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                done = true;
+            }
+            finally
+            {
+                if (!done)
+                {
+                    abort();
+                }
+            }
+            stored.incrementAndGet();
+            if (listener != null)
+            {
+                listener.onStored(new StoredInstance(target, request.sopClassUid(), request.sopInstanceUid(),
+                    request.transferSyntaxUid(), request.callingAeTitle(), written - metaLength));
+            }
+            return Status.SUCCESS;
+        }
+
+        @Override
+        public void abort()
+        {
+            done = true;
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ex)
+            {
+                LOG.debug("closing {}: {}", temp, ex.toString());
+            }
+            try
+            {
+                Files.deleteIfExists(temp);
+            }
+            catch (final IOException ex)
+            {
+                LOG.warn("cannot remove partial file {}: {}", temp, ex.toString());
+            }
+        }
+    }
+}
