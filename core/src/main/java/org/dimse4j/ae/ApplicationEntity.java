@@ -39,10 +39,12 @@ public final class ApplicationEntity
     private final int maxAssociations;
     private final long dimseTimeoutMs;
     private final InstanceStore store;
+    private final int requestedWindow;
 
     private ApplicationEntity(final Builder builder)
     {
         this.store = builder.store;
+        this.requestedWindow = builder.requestedWindow;
         this.aeTitle = builder.aeTitle;
         this.policy = builder.policy.aeTitle(builder.aeTitle).maxPduLength(builder.settings.maxPduLength());
         this.settings = builder.settings.conclude();
@@ -168,6 +170,10 @@ public final class ApplicationEntity
             }
             id += 2;
         }
+        if (requestedWindow != 1)
+        {
+            rq.asyncOperationsWindow(requestedWindow, 1);
+        }
         if (extra != null)
         {
             extra.accept(rq);
@@ -188,6 +194,7 @@ public final class ApplicationEntity
         private int maxAssociations;
         private long dimseTimeoutMs;
         private InstanceStore store;
+        private int requestedWindow = 1;
 
         private Builder(final String aeTitle)
         {
@@ -308,6 +315,24 @@ public final class ApplicationEntity
         public Builder asyncOperationsWindow(final int invoked, final int performed)
         {
             policy.asyncOperationsWindow(invoked, performed);
+            return this;
+        }
+
+        /**
+         * Proposes an asynchronous operations window when requesting associations, so that several C-STOREs can
+         * be in flight on one association (PS3.7 D.3.3.3).
+         *
+         * @param invoked the most operations we want outstanding, 1..65535 (1 = synchronous, sends no item);
+         *                0 = unlimited.
+         * @return this.
+         */
+        public Builder requestAsyncWindow(final int invoked)
+        {
+            if (invoked < 0 || invoked > 0xFFFF)
+            {
+                throw new IllegalArgumentException("window must be 0..65535: " + invoked);
+            }
+            this.requestedWindow = invoked;
             return this;
         }
 

@@ -14,11 +14,13 @@ import org.dimse4j.ul.State;
 import org.dimse4j.data.Part10Info;
 import org.dimse4j.data.Part10Reader;
 import org.dimse4j.dimse.CommandElement;
+import org.dimse4j.dimse.Status;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.net.SocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -43,6 +45,11 @@ public final class ClientAssociation implements AutoCloseable
     private final long dimseTimeoutNs;
 
     private int awaitedMessageId = -1;
+    private int[] pendingIds;
+    private Path[] pendingFiles;
+    private int pendingCount;
+    private int failures;
+    private StoreCallback callback;
     private int responseStatus;
     private boolean responseArrived;
 
@@ -140,6 +147,108 @@ public final class ClientAssociation implements AutoCloseable
      */
     public int store(final Path file) throws IOException
     {
+        sendStore(file, -1);
+        await(() -> responseArrived || association.isClosed(), dimseTimeoutNs, "C-STORE-RSP");
+        if (!responseArrived)
+        {
+            throw ended("no C-STORE-RSP for " + file);
+        }
+        return responseStatus;
+    }
+
+    /**
+     * What became of one file of {@link #storeAll}.
+     */
+    @FunctionalInterface
+    public interface StoreCallback
+    {
+        /**
+         * @param file   the file.
+         * @param status the C-STORE-RSP status, or -1 when it could not be sent.
+         * @param error  why it could not be sent, or null.
+         */
+        void onResult(Path file, int status, IOException error);
+    }
+
+    /**
+     * Sends files with C-STORE, keeping as many in flight as the negotiated asynchronous operations window allows
+     * (one at a time without a window). Each file's outcome goes to {@code callback} as its response arrives.
+     *
+     * @param files    Part 10 files.
+     * @param callback told of each file's outcome.
+     * @return the number of files that did not end in Success or a warning.
+     * @throws IOException if the association ends or a response does not come within the DIMSE timeout.
+     */
+    public int storeAll(final List<Path> files, final StoreCallback callback) throws IOException
+    {
+        final int window = window();
+        pendingIds = new int[window];
+        pendingFiles = new Path[window];
+        pendingCount = 0;
+        this.callback = callback;
+        failures = 0;
+        try
+        {
+            for (final Path file : files)
+            {
+                if (pendingCount == window)
+                {
+                    await(() -> pendingCount < window || association.isClosed(), dimseTimeoutNs, "C-STORE-RSP");
+                    if (association.isClosed())
+                    {
+                        throw ended("association ended with " + pendingCount + " C-STOREs outstanding");
+                    }
+                }
+                try
+                {
+                    sendStore(file, pendingCount);
+                }
+                catch (final AssociationException ex)
+                {
+                    throw ex;
+                }
+                catch (final IOException ex)
+                {
+                    failures++;
+                    callback.onResult(file, -1, ex);
+                }
+            }
+            await(() -> pendingCount == 0 || association.isClosed(), dimseTimeoutNs, "C-STORE-RSP");
+            if (pendingCount > 0)
+            {
+                throw ended("association ended with " + pendingCount + " C-STOREs outstanding");
+            }
+            return failures;
+        }
+        finally
+        {
+            this.callback = null;
+        }
+    }
+
+    /** @return how many operations we may have outstanding: the negotiated window, at least 1. */
+    public int window()
+    {
+        final AssociatePdu rq = association.associateRequest();
+        final AssociatePdu ac = association.associateAccept();
+        if (!rq.hasAsyncOperationsWindow() || !ac.hasAsyncOperationsWindow())
+        {
+            return 1;
+        }
+        final int ours = rq.maxOperationsInvoked();
+        final int theirs = ac.maxOperationsInvoked();
+        final int window = ours == 0 ? theirs : theirs == 0 ? ours : Math.min(ours, theirs);
+        return window == 0 ? 1024 : window;
+    }
+
+    /**
+     * Sends one file. Everything that can fail without touching the wire is checked first; once the command is
+     * out, a file that fails to read aborts the association (a truncated data set must never be stored).
+     *
+     * @param slot the pending slot to register in (pipelined), or -1 to await it as the single response.
+     */
+    private void sendStore(final Path file, final int slot) throws IOException
+    {
         final Part10Info info = Part10Reader.read(file);
         final String sopClass = info.mediaStorageSopClassUid();
         final String sopInstance = info.mediaStorageSopInstanceUid();
@@ -157,19 +266,30 @@ public final class ClientAssociation implements AutoCloseable
         {
             throw new IOException(file + ": empty data set");
         }
+        final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         final int messageId = provider.nextMessageId();
-        awaitedMessageId = messageId;
-        responseArrived = false;
-        provider.beginCommand(association, contextId)
-            .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
-            .putUS(CommandElement.COMMAND_FIELD, CommandField.C_STORE_RQ)
-            .putUS(CommandElement.MESSAGE_ID, messageId)
-            .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
-            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT)
-            .putUid(CommandElement.AFFECTED_SOP_INSTANCE_UID, sopInstance);
-        provider.sendCommand();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        if (slot < 0)
         {
+            awaitedMessageId = messageId;
+            responseArrived = false;
+        }
+        else
+        {
+            // registered before any byte is read back, so a quick response always finds its file
+            pendingIds[slot] = messageId;
+            pendingFiles[slot] = file;
+            pendingCount++;
+        }
+        try (channel)
+        {
+            provider.beginCommand(association, contextId)
+                .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
+                .putUS(CommandElement.COMMAND_FIELD, CommandField.C_STORE_RQ)
+                .putUS(CommandElement.MESSAGE_ID, messageId)
+                .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
+                .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT)
+                .putUid(CommandElement.AFFECTED_SOP_INSTANCE_UID, sopInstance);
+            provider.sendCommand();
             long position = info.dataSetOffset();
             long remaining = info.dataSetLength();
             while (remaining > 0)
@@ -183,12 +303,17 @@ public final class ClientAssociation implements AutoCloseable
                 }
             }
         }
-        await(() -> responseArrived || association.isClosed(), dimseTimeoutNs, "C-STORE-RSP");
-        if (!responseArrived)
+        catch (final AssociationException ex)
         {
-            throw ended("no C-STORE-RSP for " + file);
+            throw ex;
         }
-        return responseStatus;
+        catch (final IOException ex)
+        {
+            association.abort();
+            association.close();
+            throw new AssociationException("reading " + file + " failed mid data set; association aborted: " +
+                ex.getMessage(), Outcome.ABORTED_LOCALLY, 0);
+        }
     }
 
     private int contextFor(final String sopClass, final String transferSyntax)
@@ -322,7 +447,31 @@ public final class ClientAssociation implements AutoCloseable
 
     void onResponse(final CommandDecoder command)
     {
-        if (command.messageIdBeingRespondedTo() == awaitedMessageId)
+        final int id = command.messageIdBeingRespondedTo();
+        if (callback != null)
+        {
+            for (int i = 0; i < pendingCount; i++)
+            {
+                if (pendingIds[i] == id)
+                {
+                    final Path file = pendingFiles[i];
+                    final int last = pendingCount - 1;
+                    pendingIds[i] = pendingIds[last];
+                    pendingFiles[i] = pendingFiles[last];
+                    pendingFiles[last] = null;
+                    pendingCount = last;
+                    final int status = command.status();
+                    if (!Status.isSuccess(status) && !Status.isWarning(status))
+                    {
+                        failures++;
+                    }
+                    callback.onResult(file, status, null);
+                    return;
+                }
+            }
+            return;
+        }
+        if (id == awaitedMessageId)
         {
             responseStatus = command.status();
             responseArrived = true;

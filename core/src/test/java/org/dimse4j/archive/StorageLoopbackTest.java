@@ -196,4 +196,36 @@ class StorageLoopbackTest
             return files.count();
         }
     }
+
+    @Test
+    void shouldPipelineStoresWithinTheNegotiatedWindow() throws Exception
+    {
+        final Path source = Files.createDirectories(temp.resolve("source"));
+        final List<Path> files = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++)
+        {
+            files.add(instance(source, CT, "1.2.826.0.1.3680043.2.1143.7." + (i + 1), 4096, i));
+        }
+        final DirectoryStore store = DirectoryStore.of(temp.resolve("archive"));
+        final ApplicationEntity scp = ApplicationEntity.named("ARCHIVE").asyncOperationsWindow(1, 16)
+            .acceptStorage(TransferSyntax.ALL_KNOWN, store).build();
+        final ApplicationEntity scu = ApplicationEntity.named("MODALITY").requestAsyncWindow(64)
+            .dimseTimeoutMs(30_000).build();
+        final List<Integer> statuses = new CopyOnWriteArrayList<>();
+        try (Server server = scp.listen(new InetSocketAddress("127.0.0.1", 0));
+            ClientAssociation assoc = scu.connect("127.0.0.1", server.port(), "ARCHIVE",
+                ContextRequest.of(CT, TransferSyntax.DEFAULT)))
+        {
+            assertEquals(16, assoc.window(), "our 64 capped by the acceptor's 16");
+            assertEquals(0, assoc.storeAll(files, (file, status, error) -> statuses.add(status)));
+            assoc.release();
+        }
+        assertEquals(200, statuses.size());
+        assertTrue(statuses.stream().allMatch(s -> s == 0), statuses.toString());
+        for (final Path file : files)
+        {
+            final String uid = file.getFileName().toString().replace(".dcm", "");
+            assertArrayEquals(dataSet(file), dataSet(store.pathOf(uid)), uid);
+        }
+    }
 }
