@@ -4,6 +4,7 @@ import org.dimse4j.dimse.CommandDecoder;
 import org.dimse4j.dimse.CommandField;
 import org.dimse4j.dimse.DimseHandler;
 import org.dimse4j.dimse.DimseProvider;
+import org.dimse4j.dimse.MessageQueue;
 import org.dimse4j.pdu.AssociatePdu;
 import org.dimse4j.service.Verification;
 import org.dimse4j.ul.Association;
@@ -41,6 +42,7 @@ public final class ClientAssociation implements AutoCloseable
     private final Association association;
     private final Selector selector;
     private final DimseProvider provider;
+    private final Responses responses;
     private final Consumer<SelectionKey> ignoreKey = key -> { };
     private final long dimseTimeoutNs;
 
@@ -54,8 +56,9 @@ public final class ClientAssociation implements AutoCloseable
     private boolean responseArrived;
 
     private ClientAssociation(final ApplicationEntity ae, final Association association, final Selector selector,
-        final DimseProvider provider)
+        final DimseProvider provider, final Responses responses)
     {
+        this.responses = responses;
         this.ae = ae;
         this.association = association;
         this.selector = selector;
@@ -80,7 +83,7 @@ public final class ClientAssociation implements AutoCloseable
             selector.close();
             throw ex;
         }
-        final ClientAssociation client = new ClientAssociation(ae, association, selector, provider);
+        final ClientAssociation client = new ClientAssociation(ae, association, selector, provider, responses);
         responses.client = client;
         try
         {
@@ -478,20 +481,146 @@ public final class ClientAssociation implements AutoCloseable
         }
     }
 
-    /** Collects responses for the blocked caller. */
+    boolean isAwaited(final int messageIdBeingRespondedTo)
+    {
+        if (callback != null)
+        {
+            for (int i = 0; i < pendingCount; i++)
+            {
+                if (pendingIds[i] == messageIdBeingRespondedTo)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return messageIdBeingRespondedTo == awaitedMessageId;
+    }
+
+    /**
+     * Collects the responses the blocked caller waits for; every other message goes to the pull queue.
+     */
     private static final class Responses implements DimseHandler
     {
+        private final MessageQueue queue = new MessageQueue(1 << 20, 1 << 19);
         private ClientAssociation client;
 
         @Override
         public void onCommand(final DimseProvider provider, final Association association, final int contextId,
             final CommandDecoder command)
         {
-            if (CommandField.isResponse(command.commandField()) && client != null)
+            if (client != null && CommandField.isResponse(command.commandField()) &&
+                client.isAwaited(command.messageIdBeingRespondedTo()) && !command.hasDataSet())
             {
                 client.onResponse(command);
             }
+            else
+            {
+                queue.onCommand(provider, association, contextId, command);
+            }
         }
+
+        @Override
+        public void onDataSetFragment(final DimseProvider provider, final Association association,
+            final int contextId, final org.agrona.DirectBuffer buffer, final int offset, final int length,
+            final boolean last)
+        {
+            queue.onDataSetFragment(provider, association, contextId, buffer, offset, length, last);
+        }
+    }
+
+    /**
+     * Takes the next message that no blocking call was waiting for (pynetdicom's {@code get_msg}): a request from
+     * the peer, or a response to a message sent with {@link #beginMsg}/{@link #sendMsg()}.
+     *
+     * @param block wait up to the DIMSE timeout (forever when it is 0) for one to arrive.
+     * @return the message, valid until the next call; null if none arrived.
+     * @throws IOException if the association ends while waiting.
+     */
+    public MessageQueue.ReceivedMessage getMsg(final boolean block) throws IOException
+    {
+        final MessageQueue queue = responses.queue;
+        if (block && queue.isEmpty())
+        {
+            final long start = System.nanoTime();
+            int idle = 0;
+            while (queue.isEmpty() && !association.isClosed() &&
+                (dimseTimeoutNs == 0 || System.nanoTime() - start < dimseTimeoutNs))
+            {
+                if (association.doWork(System.nanoTime()) > 0)
+                {
+                    idle = 0;
+                }
+                else if (++idle > SPINS_BEFORE_BLOCKING)
+                {
+                    selector.select(ignoreKey, MAX_BLOCK_MS);
+                }
+            }
+        }
+        else
+        {
+            association.doWork(System.nanoTime());
+        }
+        return queue.getMsg();
+    }
+
+    /**
+     * Looks at the next message without taking it (pynetdicom's {@code peek_msg}).
+     *
+     * @return its command field, or -1 if none waits.
+     */
+    public int peekMsg()
+    {
+        association.doWork(System.nanoTime());
+        return responses.queue.peekMsg();
+    }
+
+    /**
+     * Starts a message: the returned encoder writes the command set straight into the send buffer. Put elements in
+     * ascending tag order, then call {@link #sendMsg()} or {@link #sendMsg(org.agrona.DirectBuffer, int, int)}.
+     *
+     * @param contextId an accepted presentation context.
+     * @return the encoder.
+     */
+    public org.dimse4j.dimse.CommandEncoder beginMsg(final int contextId)
+    {
+        return provider.beginCommand(association, contextId);
+    }
+
+    /** Sends the message begun by {@link #beginMsg}, without a data set. */
+    public void sendMsg()
+    {
+        provider.sendCommand();
+    }
+
+    /**
+     * Sends the message begun by {@link #beginMsg} and its data set.
+     *
+     * @param dataSet holding the data set, encoded in the context's transfer syntax.
+     * @param offset  of its first byte.
+     * @param length  its length.
+     * @throws IOException if the association ends while sending.
+     */
+    public void sendMsg(final org.agrona.DirectBuffer dataSet, final int offset, final int length) throws IOException
+    {
+        final int contextId = provider.pendingContextId();
+        provider.sendCommand();
+        int sent = 0;
+        do
+        {
+            sent += provider.sendDataSet(association, contextId, dataSet, offset + sent, length - sent);
+            if (sent < length)
+            {
+                awaitSendRoom();
+            }
+        }
+        while (sent < length);
+    }
+
+    /** @return a fresh Message ID for a message sent with {@link #beginMsg}. */
+    public int nextMessageId()
+    {
+        return provider.nextMessageId();
     }
 
     /** @return the application entity this association belongs to. */

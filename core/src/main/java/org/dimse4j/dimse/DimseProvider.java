@@ -28,12 +28,16 @@ public final class DimseProvider implements AssociationListener
 {
     /** Largest command set accepted: far above any real one (they are a few hundred bytes). */
     public static final int MAX_COMMAND_LENGTH = 64 * 1024;
+    /** C-CANCEL-RQs remembered at once (pynetdicom keeps 10). */
+    public static final int MAX_CANCELS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(DimseProvider.class);
 
     private final DimseHandler handler;
     private final CommandDecoder decoder = new CommandDecoder();
     private final CommandEncoder encoder = new CommandEncoder();
+    private final int[] cancelled = new int[MAX_CANCELS];
+    private int cancelCount;
     private UnsafeBuffer commandBuffer;
     private int commandLength;
     private int commandContextId = -1;
@@ -137,11 +141,65 @@ public final class DimseProvider implements AssociationListener
         final int offset, final int length)
     {
         decoder.wrap(buffer, offset, length);
+        final int field = decoder.commandField();
+        if (CommandField.isKnown(field))
+        {
+            decoder.validate();
+        }
+        else if (CommandField.isResponse(field) || decoder.messageId() < 0)
+        {
+            throw fault("unknown command field 0x" + Integer.toHexString(field) + " without a Message ID to answer");
+        }
+        if (field == CommandField.C_CANCEL_RQ)
+        {
+            recordCancel(decoder.messageIdBeingRespondedTo());
+        }
         if (decoder.hasDataSet())
         {
             dataSetContextId = contextId;
         }
         handler.onCommand(this, association, contextId, decoder);
+    }
+
+    private void recordCancel(final int messageId)
+    {
+        if (cancelCount == MAX_CANCELS)
+        {
+            System.arraycopy(cancelled, 1, cancelled, 0, MAX_CANCELS - 1); // keep the newest ten, as pynetdicom
+            cancelCount--;
+        }
+        cancelled[cancelCount++] = messageId;
+    }
+
+    /**
+     * @param messageId the Message ID of a C-FIND, C-GET or C-MOVE being served.
+     * @return true if a C-CANCEL-RQ for it has arrived since {@link #clearCancels()}.
+     */
+    public boolean isCancelled(final int messageId)
+    {
+        for (int i = 0; i < cancelCount; i++)
+        {
+            if (cancelled[i] == messageId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forgets recorded C-CANCEL-RQs: at the start and the end of each service operation. */
+    public void clearCancels()
+    {
+        cancelCount = 0;
+    }
+
+    /**
+     * @param association the association.
+     * @return the largest P-DATA-TF PDU-length we may send on it.
+     */
+    public static int maximumPduSize(final Association association)
+    {
+        return association.maxSendPduLength();
     }
 
     /** {@inheritDoc} */
@@ -181,6 +239,12 @@ public final class DimseProvider implements AssociationListener
         this.pendingContextId = contextId;
         this.pendingFragmentOffset = pData.beginPdv(contextId, PdvDescriptor.COMMAND | PdvDescriptor.LAST);
         return encoder.wrap(association.sendBufferForPData(), pendingFragmentOffset);
+    }
+
+    /** @return the context of the command begun by {@link #beginCommand} and not yet sent. */
+    public int pendingContextId()
+    {
+        return pendingContextId;
     }
 
     /**
