@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -57,7 +58,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     private ReceiveRing ring;
     private boolean unframeable;
     private SendBuffer send;
-    private SocketChannel channel;
+    private ByteChannel channel;
     private SelectionKey selectionKey;
     private AssociationListener listener;
     private String name;
@@ -100,7 +101,8 @@ public final class Association implements DulActionHandler, AutoCloseable
     /**
      * Makes the acceptor side of a connection just accepted (Evt5: AE-5 starts ARTIM).
      *
-     * @param channel  the accepted connection; made non-blocking here.
+     * @param channel  the accepted connection: a {@link SocketChannel} (made non-blocking, TCP_NODELAY here), or
+     *                 any non-blocking byte channel (an in-memory transport for tests and benchmarks).
      * @param settings limits and timeouts (concluded).
      * @param policy   what we accept.
      * @param listener the layer above.
@@ -108,7 +110,7 @@ public final class Association implements DulActionHandler, AutoCloseable
      * @return the association in Sta2.
      * @throws IOException if the socket cannot be configured.
      */
-    public static Association accepted(final SocketChannel channel, final AssociationSettings settings,
+    public static Association accepted(final ByteChannel channel, final AssociationSettings settings,
         final AcceptorPolicy policy, final AssociationListener listener, final long nowNs) throws IOException
     {
         final Association association = new Association(false, settings, policy, listener);
@@ -149,15 +151,19 @@ public final class Association implements DulActionHandler, AutoCloseable
 
     private SocketAddress pendingAddress;
 
-    private void attach(final SocketChannel channel) throws IOException
+    private void attach(final ByteChannel channel) throws IOException
     {
         this.channel = channel;
-        channel.configureBlocking(false);
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
-        if (settings.socketBufferSize() > 0)
+        if (channel instanceof SocketChannel)
         {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, settings.socketBufferSize());
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, settings.socketBufferSize());
+            final SocketChannel socket = (SocketChannel)channel;
+            socket.configureBlocking(false);
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+            if (settings.socketBufferSize() > 0)
+            {
+                socket.setOption(StandardSocketOptions.SO_RCVBUF, settings.socketBufferSize());
+                socket.setOption(StandardSocketOptions.SO_SNDBUF, settings.socketBufferSize());
+            }
         }
         this.ring = new ReceiveRing(settings.receiveRingCapacity());
         this.queue = new PdvQueue(PDV_QUEUE_CAPACITY, ring);
@@ -166,11 +172,15 @@ public final class Association implements DulActionHandler, AutoCloseable
         this.lastReceiveNs = nowNs;
     }
 
-    private static String describe(final SocketChannel channel)
+    private static String describe(final ByteChannel channel)
     {
+        if (!(channel instanceof SocketChannel))
+        {
+            return channel.getClass().getSimpleName();
+        }
         try
         {
-            final SocketAddress remote = channel.getRemoteAddress();
+            final SocketAddress remote = ((SocketChannel)channel).getRemoteAddress();
             return remote instanceof InetSocketAddress ?
                 ((InetSocketAddress)remote).getHostString() + ":" + ((InetSocketAddress)remote).getPort() :
                 String.valueOf(remote);
@@ -191,10 +201,10 @@ public final class Association implements DulActionHandler, AutoCloseable
         this.selectionKey = key;
     }
 
-    /** @return the connection. */
+    /** @return the connection, when it is a socket (else null). */
     public SocketChannel channel()
     {
-        return channel;
+        return channel instanceof SocketChannel ? (SocketChannel)channel : null;
     }
 
     /**
