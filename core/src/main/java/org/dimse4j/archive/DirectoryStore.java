@@ -49,6 +49,15 @@ public final class DirectoryStore implements InstanceStore
         FSYNC_RENAME
     }
 
+    /** Where a stored instance's file goes under the archive directory. */
+    public enum Layout
+    {
+        /** {@code <SOP Instance UID>.dcm} */
+        FLAT,
+        /** {@code <Study Instance UID>/<Series Instance UID>/<SOP Instance UID>.dcm}, read from the data set. */
+        STUDY_SERIES_INSTANCE
+    }
+
     /** What to do when an instance with the same SOP Instance UID is already stored. */
     public enum Duplicates
     {
@@ -65,6 +74,8 @@ public final class DirectoryStore implements InstanceStore
     private final Durability durability;
     private final Duplicates duplicates;
     private final StorageListener listener;
+    private Layout layout = Layout.FLAT;
+    private boolean checkIdentity;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong stored = new AtomicLong();
 
@@ -103,6 +114,27 @@ public final class DirectoryStore implements InstanceStore
         return new DirectoryStore(root, Durability.RENAME, Duplicates.OVERWRITE, null);
     }
 
+    /**
+     * @param layout where files go; default {@link Layout#FLAT}.
+     * @return this.
+     */
+    public DirectoryStore layout(final Layout layout)
+    {
+        this.layout = layout;
+        return this;
+    }
+
+    /**
+     * @param check refuse (0xA900, data set does not match SOP class) an instance whose data set's SOP Class UID
+     *              (0008,0016) or SOP Instance UID (0008,0018) differs from what its C-STORE-RQ announced.
+     * @return this.
+     */
+    public DirectoryStore checkIdentity(final boolean check)
+    {
+        this.checkIdentity = check;
+        return this;
+    }
+
     /** @return the archive directory. */
     public Path root()
     {
@@ -124,6 +156,17 @@ public final class DirectoryStore implements InstanceStore
         return root.resolve(sopInstanceUid + ".dcm");
     }
 
+    /**
+     * @param studyUid       Study Instance UID.
+     * @param seriesUid      Series Instance UID.
+     * @param sopInstanceUid SOP Instance UID.
+     * @return where an instance is stored with {@link Layout#STUDY_SERIES_INSTANCE}.
+     */
+    public Path pathOf(final String studyUid, final String seriesUid, final String sopInstanceUid)
+    {
+        return root.resolve(studyUid).resolve(seriesUid).resolve(sopInstanceUid + ".dcm");
+    }
+
     /** {@inheritDoc} */
     @Override
     public InstanceWriter open(final StoreRequest request) throws IOException
@@ -138,7 +181,7 @@ public final class DirectoryStore implements InstanceStore
             throw new StoreRefusedException(Status.CANNOT_UNDERSTAND, "invalid SOP Class or Transfer Syntax UID");
         }
         final Path target = pathOf(request.sopInstanceUid());
-        if (duplicates == Duplicates.REJECT && Files.exists(target))
+        if (duplicates == Duplicates.REJECT && layout == Layout.FLAT && Files.exists(target))
         {
             throw new StoreRefusedException(Status.DUPLICATE_SOP_INSTANCE,
                 "SOP Instance " + request.sopInstanceUid() + " is already stored");
@@ -166,7 +209,7 @@ public final class DirectoryStore implements InstanceStore
     {
         private final StoreRequest request;
         private final Path temp;
-        private final Path target;
+        private Path target;
         private final FileChannel channel;
         private long written;
         private int metaLength;
@@ -221,6 +264,10 @@ public final class DirectoryStore implements InstanceStore
                     channel.force(false);
                 }
                 channel.close();
+                if (layout == Layout.STUDY_SERIES_INSTANCE || checkIdentity)
+                {
+                    inspect();
+                }
                 if (duplicates == Duplicates.KEEP && Files.exists(target))
                 {
                     Files.deleteIfExists(temp);
@@ -257,6 +304,31 @@ public final class DirectoryStore implements InstanceStore
                     request.transferSyntaxUid(), request.callingAeTitle(), written - metaLength));
             }
             return Status.SUCCESS;
+        }
+
+        /** Reads the UIDs the layout and the identity check need from the written file. */
+        private void inspect() throws IOException
+        {
+            final String[] uids = DataSetHead.read(temp, metaLength, request.transferSyntaxUid());
+            if (checkIdentity && (!request.sopClassUid().equals(uids[DataSetHead.SOP_CLASS]) ||
+                !request.sopInstanceUid().equals(uids[DataSetHead.SOP_INSTANCE])))
+            {
+                throw new StoreRefusedException(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "data set holds " +
+                    uids[DataSetHead.SOP_CLASS] + " / " + uids[DataSetHead.SOP_INSTANCE] + ", the C-STORE-RQ said " +
+                    request.sopClassUid() + " / " + request.sopInstanceUid());
+            }
+            if (layout == Layout.STUDY_SERIES_INSTANCE)
+            {
+                final String study = uids[DataSetHead.STUDY];
+                final String series = uids[DataSetHead.SERIES];
+                if (!PduStrings.isValidUid(study) || !PduStrings.isValidUid(series))
+                {
+                    throw new StoreRefusedException(Status.CANNOT_UNDERSTAND,
+                        "no valid Study/Series Instance UID in the data set of " + request.sopInstanceUid());
+                }
+                target = pathOf(study, series, request.sopInstanceUid());
+                Files.createDirectories(target.getParent());
+            }
         }
 
         @Override

@@ -51,6 +51,7 @@ class StorageLoopbackTest
         element(ds, 0x00080018, sopInstance);
         element(ds, 0x00100010, "TEST^PATIENT");
         element(ds, 0x0020000D, "1.2.3.4.5");
+        element(ds, 0x0020000E, "1.2.3.4.5.6");
         ds.putShort((short)0x7FE0).putShort((short)0x0010).putInt(pixelBytes);
         final byte[] pixels = new byte[pixelBytes];
         new Random(seed).nextBytes(pixels);
@@ -227,5 +228,47 @@ class StorageLoopbackTest
             final String uid = file.getFileName().toString().replace(".dcm", "");
             assertArrayEquals(dataSet(file), dataSet(store.pathOf(uid)), uid);
         }
+    }
+
+    @Test
+    void shouldFileByStudyAndSeriesAndCheckIdentity() throws Exception
+    {
+        final Path source = Files.createDirectories(temp.resolve("source"));
+        final Path good = instance(source, CT, "1.2.840.99.1", 1000, 1);
+        // a file whose meta group claims another instance than its data set holds
+        final Path liar = instance(source, CT, "1.2.840.99.2", 1000, 2);
+        final byte[] bytes = Files.readAllBytes(liar);
+        final byte[] from = "1.2.840.99.2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final byte[] to = "1.2.840.99.3".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final int at = lastIndexOf(bytes, from);
+        System.arraycopy(to, 0, bytes, at, to.length);
+        Files.write(liar, bytes);
+
+        final DirectoryStore store = DirectoryStore.of(temp.resolve("archive"))
+            .layout(DirectoryStore.Layout.STUDY_SERIES_INSTANCE).checkIdentity(true);
+        final ApplicationEntity scp = ApplicationEntity.named("ARCHIVE")
+            .acceptStorage(TransferSyntax.ALL_KNOWN, store).build();
+        try (Server server = scp.listen(new InetSocketAddress("127.0.0.1", 0));
+            ClientAssociation assoc = ApplicationEntity.named("SCU").dimseTimeoutMs(10_000).build().connect(
+                "127.0.0.1", server.port(), "ARCHIVE", ContextRequest.of(CT, TransferSyntax.DEFAULT)))
+        {
+            assertEquals(0, assoc.store(good));
+            assertArrayEquals(dataSet(good), dataSet(store.pathOf("1.2.3.4.5", "1.2.3.4.5.6", "1.2.840.99.1")));
+            assertEquals(0xA900, assoc.store(liar), "data set does not match what the C-STORE-RQ announced");
+            assertFalse(Files.exists(store.pathOf("1.2.3.4.5", "1.2.3.4.5.6", "1.2.840.99.2")));
+            assertEquals(0, countIncoming(temp.resolve("archive")));
+        }
+    }
+
+    private static int lastIndexOf(final byte[] haystack, final byte[] needle)
+    {
+        for (int i = haystack.length - needle.length; i >= 0; i--)
+        {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length))
+            {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 }
