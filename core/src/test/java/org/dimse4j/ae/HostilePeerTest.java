@@ -32,6 +32,10 @@ class HostilePeerTest
         "3533303337383136333635383732323435353134363037395300000400010001540000150011312e322e3834302e31303030382e" +
         "312e3101015500000b4a44554c5f52515f302e315800000b01000005616c6963650000");
 
+    /** V3: P-DATA-TF with a C-ECHO-RQ on context 1. */
+    private static final String ECHO_RQ_PDATA = "04000000004a0000004601030000000004000000380000000000020012000000" +
+        "312e322e3834302e31303030382e312e3100000000010200000030000000100102000000010000000008020000000101";
+
     private Server server;
 
     @BeforeEach
@@ -87,6 +91,60 @@ class HostilePeerTest
             out.write(HexFormat.of().parseHex("040000000008000000040102abcd"));
             final byte[] abort = readPdu(socket.getInputStream());
             assertEquals(0x07, abort[0], "A-ABORT");
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void shouldAbortAPdvOnAContextThatWasNotAccepted() throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", server.port()))
+        {
+            final OutputStream out = socket.getOutputStream();
+            out.write(ASSOCIATE_RQ);
+            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            // the C-ECHO-RQ of V3, but on context 3, which was never proposed
+            final byte[] pdata = HexFormat.of().parseHex(ECHO_RQ_PDATA);
+            pdata[10] = 3;
+            out.write(pdata);
+            assertEquals(0x07, readPdu(socket.getInputStream())[0], "A-ABORT");
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void shouldAbortACommandWhoseGroupLengthDisagrees() throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", server.port()))
+        {
+            final OutputStream out = socket.getOutputStream();
+            out.write(ASSOCIATE_RQ);
+            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            final byte[] pdata = HexFormat.of().parseHex(ECHO_RQ_PDATA);
+            pdata[20] = 0x3A; // Command Group Length 58 instead of 56
+            out.write(pdata);
+            assertEquals(0x07, readPdu(socket.getInputStream())[0], "A-ABORT");
+        }
+        assertServerStillServes();
+    }
+
+    @Test
+    void shouldAnswerAnUnknownCommandFieldWithUnrecognizedOperation() throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", server.port()))
+        {
+            final OutputStream out = socket.getOutputStream();
+            out.write(ASSOCIATE_RQ);
+            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            final byte[] pdata = HexFormat.of().parseHex(ECHO_RQ_PDATA);
+            pdata[58] = 0x77; // Command Field 0x0077: no such message
+            out.write(pdata);
+            final byte[] rsp = readPdu(socket.getInputStream());
+            assertEquals(0x04, rsp[0], "a P-DATA-TF with the response");
+            // Command Field 0x8077 and Status 0x0211 in the response command set
+            final String hex = HexFormat.of().formatHex(rsp);
+            assertTrue(hex.contains("00000001020000007780"), hex);
+            assertTrue(hex.contains("00000009020000001102"), hex);
         }
         assertServerStillServes();
     }
