@@ -617,6 +617,40 @@ public final class ClientAssociation implements AutoCloseable
         while (sent < length);
     }
 
+    /**
+     * Sends the message begun by {@link #beginMsg} and a data set the caller produces fragment by fragment.
+     *
+     * @param dataSet the data set source.
+     * @throws IOException if the source fails (the association is then aborted) or the association ends.
+     */
+    public void sendMsg(final org.dimse4j.dimse.DataSetSource dataSet) throws IOException
+    {
+        final int contextId = provider.pendingContextId();
+        provider.sendCommand();
+        try
+        {
+            while (dataSet.remaining() > 0)
+            {
+                provider.sendDataSet(association, contextId, dataSet);
+                if (dataSet.remaining() > 0)
+                {
+                    awaitSendRoom();
+                }
+            }
+        }
+        catch (final AssociationException ex)
+        {
+            throw ex;
+        }
+        catch (final IOException ex)
+        {
+            association.abort();
+            association.close();
+            throw new AssociationException("the data set source failed mid data set; association aborted: " +
+                ex.getMessage(), Outcome.ABORTED_LOCALLY, 0);
+        }
+    }
+
     /** @return a fresh Message ID for a message sent with {@link #beginMsg}. */
     public int nextMessageId()
     {

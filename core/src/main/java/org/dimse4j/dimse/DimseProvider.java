@@ -331,6 +331,40 @@ public final class DimseProvider implements AssociationListener
     }
 
     /**
+     * Sends as much of a caller's data set as the send buffer takes now, each fragment written by the source
+     * straight into the send buffer.
+     *
+     * @param association the association.
+     * @param contextId   the context of the message's command.
+     * @param source      the data set; {@link DataSetSource#remaining()} must be positive.
+     * @return bytes sent now; 0 when the send buffer is full.
+     * @throws IOException from the source.
+     */
+    public long sendDataSet(final Association association, final int contextId, final DataSetSource source)
+        throws IOException
+    {
+        final int maxFragment = PdvDescriptor.maxFragmentLength(association.maxSendPduLength());
+        long sent = 0;
+        while (source.remaining() > 0)
+        {
+            final int n = (int)Math.min(maxFragment, source.remaining());
+            final PDataEncoder pData = association.claimPData(n + PdvDescriptor.HEADER_LENGTH +
+                PduDescriptor.HEADER_LENGTH);
+            if (pData == null)
+            {
+                return sent;
+            }
+            final boolean last = n == source.remaining();
+            final int at = pData.beginPdv(contextId, last ? PdvDescriptor.LAST : 0);
+            source.read(association.sendBufferForPData(), at, n);
+            pData.endPdv(n);
+            association.sendPData();
+            sent += n;
+        }
+        return sent;
+    }
+
+    /**
      * Sends as much of a data set held in a buffer as the send buffer takes now.
      *
      * @param association the association.

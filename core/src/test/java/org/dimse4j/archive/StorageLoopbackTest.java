@@ -271,4 +271,51 @@ class StorageLoopbackTest
         }
         throw new AssertionError("not found");
     }
+
+    @Test
+    void shouldStoreADataSetProducedByTheCallersSource() throws Exception
+    {
+        final byte[] expected = Files.readAllBytes(instance(Files.createDirectories(temp.resolve("s")), CT,
+            "1.2.840.99.77", 1_000_000, 77));
+        final byte[] dataSet = dataSet(temp.resolve("s").resolve("1.2.840.99.77.dcm"));
+        final DirectoryStore store = DirectoryStore.of(temp.resolve("archive"));
+        final ApplicationEntity scp = ApplicationEntity.named("ARCHIVE")
+            .acceptStorage(TransferSyntax.ALL_KNOWN, store).build();
+        try (Server server = scp.listen(new InetSocketAddress("127.0.0.1", 0));
+            ClientAssociation assoc = ApplicationEntity.named("SCU").dimseTimeoutMs(10_000).build().connect(
+                "127.0.0.1", server.port(), "ARCHIVE", ContextRequest.of(CT, TransferSyntax.DEFAULT)))
+        {
+            final int id = assoc.nextMessageId();
+            assoc.beginMsg(1)
+                .putUid(org.dimse4j.dimse.CommandElement.AFFECTED_SOP_CLASS_UID, CT)
+                .putUS(org.dimse4j.dimse.CommandElement.COMMAND_FIELD, org.dimse4j.dimse.CommandField.C_STORE_RQ)
+                .putUS(org.dimse4j.dimse.CommandElement.MESSAGE_ID, id)
+                .putUS(org.dimse4j.dimse.CommandElement.PRIORITY, 0)
+                .putUS(org.dimse4j.dimse.CommandElement.COMMAND_DATA_SET_TYPE, 1)
+                .putUid(org.dimse4j.dimse.CommandElement.AFFECTED_SOP_INSTANCE_UID, "1.2.840.99.77");
+            final int[] position = {0};
+            assoc.sendMsg(new org.dimse4j.dimse.DataSetSource()
+            {
+                @Override
+                public long remaining()
+                {
+                    return dataSet.length - position[0];
+                }
+
+                @Override
+                public void read(final org.agrona.MutableDirectBuffer dst, final int offset, final int length)
+                {
+                    dst.putBytes(offset, dataSet, position[0], length);
+                    position[0] += length;
+                }
+            });
+            final org.dimse4j.dimse.MessageQueue.ReceivedMessage rsp = assoc.getMsg(true);
+            assertNotNull(rsp);
+            assertEquals(org.dimse4j.dimse.CommandField.C_STORE_RSP, rsp.command().commandField());
+            assertEquals(id, rsp.command().messageIdBeingRespondedTo());
+            assertEquals(0, rsp.command().status());
+        }
+        assertArrayEquals(dataSet, dataSet(store.pathOf("1.2.840.99.77")));
+        assertTrue(expected.length > dataSet.length);
+    }
 }
