@@ -5,10 +5,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The eight byte vectors of {@code shared/spec/vectors.md} (V1..V8), verbatim from its first table.
  */
-final class Vectors
+public final class Vectors
 {
     /** V1 A-ASSOCIATE-RQ, 295 bytes. */
-    static final String V1_HEX =
+    public static final String V1_HEX =
         "010000000121000100004543484f5343502020202020202020204543484f534355202020202020202020000000000000" +
         "000000000000000000000000000000000000000000000000000010000015312e322e3834302e31303030382e332e312e" +
         "312e31200000450100000030000011312e322e3834302e31303030382e312e3140000011312e322e3834302e31303030" +
@@ -18,7 +18,7 @@ final class Vectors
         "616c6963650000";
 
     /** V2 A-ASSOCIATE-AC, 236 bytes. */
-    static final String V2_HEX =
+    public static final String V2_HEX =
         "0200000000e6000100004543484f5343502020202020202020204543484f534355202020202020202020000000000000" +
         "000000000000000000000000000000000000000000000000000010000015312e322e3834302e31303030382e332e312e" +
         "312e31210000190100000040000011312e322e3834302e31303030382e312e325000006851000004000080005200002c" +
@@ -26,29 +26,29 @@ final class Vectors
         "00010001540000150011312e322e3834302e31303030382e312e3101005500000b4a44554c5f41435f302e31";
 
     /** V3 P-DATA-TF_C-ECHO-RQ, 80 bytes. */
-    static final String V3_HEX =
+    public static final String V3_HEX =
         "04000000004a0000004601030000000004000000380000000000020012000000312e322e3834302e31303030382e312e" +
         "3100000000010200000030000000100102000000010000000008020000000101";
 
     /** V4 P-DATA-TF_C-ECHO-RSP, 90 bytes. */
-    static final String V4_HEX =
+    public static final String V4_HEX =
         "0400000000540000005001030000000004000000420000000000020012000000312e322e3834302e31303030382e312e" +
         "310000000001020000003080000020010200000001000000000802000000010100000009020000000000";
 
     /** V5 A-RELEASE-RQ, 10 bytes. */
-    static final String V5_HEX =
+    public static final String V5_HEX =
         "05000000000400000000";
 
     /** V6 A-RELEASE-RP, 10 bytes. */
-    static final String V6_HEX =
+    public static final String V6_HEX =
         "06000000000400000000";
 
     /** V7 A-ABORT, 10 bytes. */
-    static final String V7_HEX =
+    public static final String V7_HEX =
         "07000000000400000202";
 
     /** V8 A-ASSOCIATE-RJ, 10 bytes. */
-    static final String V8_HEX =
+    public static final String V8_HEX =
         "03000000000400010107";
 
     /** Vector names, index 0 = V1. */
@@ -111,7 +111,7 @@ final class Vectors
      * @param hex an even number of hex digits.
      * @return the bytes.
      */
-    static byte[] hex(final String hex)
+    public static byte[] hex(final String hex)
     {
         final byte[] bytes = new byte[hex.length() / 2];
         for (int i = 0; i < bytes.length; i++)
