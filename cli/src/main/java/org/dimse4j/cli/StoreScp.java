@@ -100,7 +100,7 @@ final class StoreScp implements Callable<Integer>
             "stored %s (%s, %s) from %s: %d bytes -> %s%n", instance.sopInstanceUid(), named(instance.sopClassUid()),
             named(instance.transferSyntaxUid()), instance.callingAeTitle(), instance.dataSetLength(), instance.path())
             : null;
-        final DirectoryStore store = new DirectoryStore(outputDirectory,
+        final DirectoryStore store = new DirectoryStore(outputDirectory.toAbsolutePath().normalize(),
             fsync ? DirectoryStore.Durability.FSYNC_RENAME : DirectoryStore.Durability.RENAME, duplicates.value,
             listener);
         final ApplicationEntity.Builder builder = network.apply(ApplicationEntity.named(aeTitle))

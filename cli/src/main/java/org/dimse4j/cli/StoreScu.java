@@ -62,7 +62,8 @@ final class StoreScu implements Callable<Integer>
             + "(default: ${DEFAULT-VALUE}).")
     int associations = 1;
 
-    @Option(names = {"--repeat"}, paramLabel = "N", description = "Send the file set N times (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--repeat"}, paramLabel = "N",
+        description = "Send the file set N times, on the same associations (default: ${DEFAULT-VALUE}).")
     int repeat = 1;
 
     @Option(names = {"-v", "--verbose"}, description = "Print a line for every instance, not only failures.")

@@ -478,6 +478,54 @@ final class StorageInteropTest
         }
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void ourStorescpAcceptsAnUnknownSopClassOnlyWhenPromiscuous() throws IOException
+    {
+        final String privateClass = UID_ROOT + "99.1";
+        final String uid = UID_ROOT + "7.1";
+        final Path dir = Files.createDirectories(temp.resolve("private"));
+        final Path file = dir.resolve("private.dcm");
+        final UnsafeBuffer meta = new UnsafeBuffer(new byte[1024]);
+        final int metaLength = Part10Writer.writeMeta(meta, 0, privateClass, uid,
+            TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, null);
+        final ByteBuffer bytes = ByteBuffer.allocate(metaLength + 256).order(ByteOrder.LITTLE_ENDIAN);
+        meta.getBytes(0, bytes, 0, metaLength);
+        bytes.position(metaLength);
+        text(bytes, 0x00080016, "UI", privateClass, (byte)0);
+        text(bytes, 0x00080018, "UI", uid, (byte)0);
+        Files.write(file, java.util.Arrays.copyOf(bytes.array(), bytes.position()));
+
+        for (final boolean promiscuous : new boolean[] {false, true})
+        {
+            final Path archive = temp.resolve("archive-" + promiscuous);
+            final int port = Dcmtk.freePort();
+            final List<String> args = new ArrayList<>(List.of("storescp", "-od", archive.toString(), "--bind", HOST));
+            if (promiscuous)
+            {
+                args.add("-pm");
+            }
+            args.add(String.valueOf(port));
+            try (OurTool.Server scp = OurTool.Server.start(port, args.toArray(new String[0])))
+            {
+                final OurTool.Result result = OurTool.run(DCMTK, "storescu", HOST, String.valueOf(port),
+                    file.toString());
+                assertEquals(promiscuous ? 0 : 1, result.exitCode(), "storescu exit code, -pm " + promiscuous);
+                assertEquals(promiscuous, Files.exists(archive.resolve(uid + ".dcm")), "stored with -pm only");
+                if (!promiscuous)
+                {
+                    assertTrue(result.err().contains("accepted no presentation context for " + privateClass),
+                        result.err());
+                }
+                else
+                {
+                    assertSameDataSet(file, archive.resolve(uid + ".dcm"));
+                }
+                assertEquals(0, scp.stop(), "our storescp exit code when stopped");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- a peer vanishing mid data set
 
     @Test
