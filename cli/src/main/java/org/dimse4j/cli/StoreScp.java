@@ -1,0 +1,147 @@
+package org.dimse4j.cli;
+
+import org.dimse4j.ae.ApplicationEntity;
+import org.dimse4j.ae.Server;
+import org.dimse4j.archive.DirectoryStore;
+import org.dimse4j.data.TransferSyntax;
+import org.dimse4j.data.Uid;
+import org.dimse4j.service.StorageListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code storescp PORT}: a Storage SCP writing each received instance, as received, into a directory archive, as
+ * DCMTK's storescp. It answers C-ECHO too.
+ */
+@Command(name = "storescp", mixinStandardHelpOptions = true,
+    description = {"Storage SCP: stores received instances (C-STORE) as Part 10 files named by SOP Instance UID, "
+        + "data sets exactly as received; answers C-ECHO. Runs until interrupted (Ctrl-C)."})
+final class StoreScp implements Callable<Integer>
+{
+    /** Where instances go unless -od says otherwise. */
+    static final String DEFAULT_DIRECTORY = "./dimse4j-data/archive";
+
+    /** What to do with an instance stored before. */
+    enum DuplicateMode
+    {
+        overwrite(DirectoryStore.Duplicates.OVERWRITE),
+        keep(DirectoryStore.Duplicates.KEEP),
+        reject(DirectoryStore.Duplicates.REJECT);
+
+        final DirectoryStore.Duplicates value;
+
+        DuplicateMode(final DirectoryStore.Duplicates value)
+        {
+            this.value = value;
+        }
+    }
+
+    @Parameters(index = "0", paramLabel = "PORT", description = "TCP port to listen on.")
+    int port;
+
+    @Option(names = {"-aet", "--aetitle"}, paramLabel = "AETITLE", description = "Our AE title (default: ${DEFAULT-VALUE}).")
+    String aeTitle = "STORESCP";
+
+    @Option(names = {"-od", "--output-directory"}, paramLabel = "DIRECTORY",
+        description = "Archive directory, created if missing (default: ${DEFAULT-VALUE}).")
+    Path outputDirectory = Path.of(DEFAULT_DIRECTORY);
+
+    @Option(names = {"--fsync"},
+        description = "fsync each file before renaming it into place and answering Success (survives a power loss).")
+    boolean fsync;
+
+    @Option(names = {"--duplicates"}, paramLabel = "MODE",
+        description = "An instance already stored: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    DuplicateMode duplicates = DuplicateMode.overwrite;
+
+    @Option(names = {"-pm", "--promiscuous", "--accept-all"},
+        description = "Also accept SOP classes we do not know (e.g. private storage SOP classes).")
+    boolean promiscuous;
+
+    @Option(names = {"--require-called-aet"}, description = "Reject associations not addressed to our AE title.")
+    boolean requireCalledAeTitle;
+
+    @Option(names = {"--allow-calling-aet"}, paramLabel = "AETITLE", split = ",",
+        description = "Accept only these calling AE titles (default: any).")
+    Set<String> allowedCallingAeTitles = Set.of();
+
+    @Option(names = {"--max-associations"}, paramLabel = "N",
+        description = "Reject associations beyond N open at once (default: no limit).")
+    int maxAssociations;
+
+    @Option(names = {"--bind"}, paramLabel = "ADDRESS", description = "Local address to listen on (default: all).")
+    String bind;
+
+    @Option(names = {"--event-loops"}, paramLabel = "N", description = "I/O threads (default: ${DEFAULT-VALUE}).")
+    int eventLoops = 1;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print a line for each stored instance.")
+    boolean verbose;
+
+    @Mixin
+    NetworkOptions network;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (maxAssociations < 0)
+        {
+            throw new IllegalArgumentException("--max-associations must not be negative");
+        }
+        final StorageListener listener = verbose ? instance -> System.out.printf(
+            "stored %s (%s, %s) from %s: %d bytes -> %s%n", instance.sopInstanceUid(), named(instance.sopClassUid()),
+            named(instance.transferSyntaxUid()), instance.callingAeTitle(), instance.dataSetLength(), instance.path())
+            : null;
+        final DirectoryStore store = new DirectoryStore(outputDirectory.toAbsolutePath().normalize(),
+            fsync ? DirectoryStore.Durability.FSYNC_RENAME : DirectoryStore.Durability.RENAME, duplicates.value,
+            listener);
+        final ApplicationEntity.Builder builder = network.apply(ApplicationEntity.named(aeTitle))
+            .acceptVerification()
+            .acceptStorage(TransferSyntax.ALL_KNOWN, store)
+            .requireCalledAeTitle(requireCalledAeTitle)
+            .allowedCallingAeTitles(allowedCallingAeTitles)
+            .maxAssociations(maxAssociations)
+            .eventLoops(eventLoops);
+        if (promiscuous)
+        {
+            builder.acceptAny(TransferSyntax.ALL_KNOWN);
+        }
+        final ApplicationEntity ae = builder.build();
+        final InetSocketAddress address = bind == null ? new InetSocketAddress(port) : new InetSocketAddress(bind, port);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Server server = ae.listen(address);
+        final Thread hook = new Thread(() ->
+        {
+            server.close();
+            stopped.countDown();
+        }, "dimse4j-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println(aeTitle + " listening on port " + server.port() + ", archive " + store.root());
+        try
+        {
+            stopped.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            // stopped in-process (tests, embedding): close and return normally
+            Runtime.getRuntime().removeShutdownHook(hook);
+            server.close();
+        }
+        return 0;
+    }
+
+    /** @return a UID's keyword, or the UID when it is not registered. */
+    static String named(final String uid)
+    {
+        final String keyword = Uid.keyword(uid);
+        return keyword != null ? keyword : uid;
+    }
+}
