@@ -66,6 +66,11 @@ final class StoreScu implements Callable<Integer>
         description = "Send the file set N times, on the same associations (default: ${DEFAULT-VALUE}).")
     int repeat = 1;
 
+    @Option(names = {"--window"}, paramLabel = "N",
+        description = "Propose an asynchronous operations window: up to N C-STOREs in flight on each association " +
+            "(1 = one at a time; the peer may grant fewer; default: ${DEFAULT-VALUE}).")
+    int window = 16;
+
     @Option(names = {"-v", "--verbose"}, description = "Print a line for every instance, not only failures.")
     boolean verbose;
 
@@ -103,7 +108,12 @@ final class StoreScu implements Callable<Integer>
             report.error("no DICOM files to send");
             return 1;
         }
-        final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle)).build();
+        if (window < 1 || window > 0xFFFF)
+        {
+            throw new IllegalArgumentException("--window must be 1..65535");
+        }
+        final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle)).requestAsyncWindow(window)
+            .build();
         final List<List<Instance>> shares = new ArrayList<>();
         for (int i = 0; i < Math.min(associations, instances.size()); i++)
         {
@@ -243,20 +253,36 @@ final class StoreScu implements Callable<Integer>
     }
 
     /**
-     * The contexts for a batch: one per (SOP class, transfer syntax), proposing the files' transfer syntax, plus
-     * Implicit VR Little Endian as a fallback for Explicit VR Little Endian files.
+     * The contexts for a batch: one per (SOP class, transfer syntax), proposing only the files' transfer syntax, so
+     * that a peer cannot accept one the files are not in (we never transcode). For a SOP class with no Implicit VR
+     * Little Endian file, one more context proposes Implicit VR Little Endian alone, as PS3.5 §10.1 asks of every
+     * requestor (room permitting); it carries nothing.
      */
     static List<ContextRequest> contexts(final List<Instance> batch)
     {
         final Map<String, ContextRequest> contexts = new LinkedHashMap<>();
         for (final Instance instance : batch)
         {
-            contexts.computeIfAbsent(instance.key(), key -> ContextRequest.of(instance.sopClass(),
-                TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.equals(instance.transferSyntax()) ?
-                    List.of(instance.transferSyntax(), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN) :
-                    List.of(instance.transferSyntax())));
+            contexts.computeIfAbsent(instance.key(),
+                key -> ContextRequest.of(instance.sopClass(), List.of(instance.transferSyntax())));
         }
-        return new ArrayList<>(contexts.values());
+        final List<ContextRequest> result = new ArrayList<>(contexts.values());
+        final java.util.Set<String> implicit = new java.util.HashSet<>();
+        for (final ContextRequest context : contexts.values())
+        {
+            if (context.transferSyntaxes().contains(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))
+            {
+                implicit.add(context.abstractSyntax());
+            }
+        }
+        for (final ContextRequest context : new ArrayList<>(contexts.values()))
+        {
+            if (result.size() < MAX_CONTEXTS && implicit.add(context.abstractSyntax()))
+            {
+                result.add(ContextRequest.of(context.abstractSyntax(), TransferSyntax.DEFAULT));
+            }
+        }
+        return result;
     }
 
     /** Sends a share of the files, batch by batch, one association each, on this thread. */
@@ -286,29 +312,54 @@ final class StoreScu implements Callable<Integer>
         }
         try (association)
         {
-            for (int r = 0; r < repeat; r++)
+            final List<Path> files = new ArrayList<>(batch.size());
+            final Map<Path, Instance> byPath = new java.util.HashMap<>();
+            for (final Instance instance : batch)
             {
-                for (final Instance instance : batch)
+                final String unfit = checkContext(association.association(), instance);
+                if (unfit != null)
                 {
-                    if (association.association().isClosed())
-                    {
-                        report.failed(instance, "not sent: the association ended");
-                        continue;
-                    }
-                    final String unfit = checkContext(association.association(), instance);
-                    if (unfit != null)
+                    for (int r = 0; r < repeat; r++)
                     {
                         report.failed(instance, unfit);
-                        continue;
                     }
-                    try
+                    continue;
+                }
+                files.add(instance.path());
+                byPath.put(instance.path(), instance);
+            }
+            for (int r = 0; r < repeat && !files.isEmpty(); r++)
+            {
+                final java.util.Set<Path> answered = new java.util.HashSet<>();
+                try
+                {
+                    association.storeAll(files, (file, status, error) ->
                     {
-                        report.status(instance, association.store(instance.path()));
-                    }
-                    catch (final IOException | RuntimeException ex)
+                        answered.add(file);
+                        if (error != null)
+                        {
+                            report.failed(byPath.get(file), error.getMessage());
+                        }
+                        else
+                        {
+                            report.status(byPath.get(file), status);
+                        }
+                    });
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    report.error("association ended: " + ex.getMessage());
+                    for (int left = r; left < repeat; left++)
                     {
-                        report.failed(instance, ex.getMessage());
+                        for (final Path file : files)
+                        {
+                            if (left > r || !answered.contains(file))
+                            {
+                                report.failed(byPath.get(file), "not sent or not answered: the association ended");
+                            }
+                        }
                     }
+                    break;
                 }
             }
             if (!association.association().isClosed())

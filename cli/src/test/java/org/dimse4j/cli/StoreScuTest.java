@@ -40,7 +40,7 @@ class StoreScuTest
     }
 
     @Test
-    void shouldProposeOneContextPerSopClassAndTransferSyntaxWithImplicitFallbackForExplicitLittleEndian()
+    void shouldProposeOnlyTheFilesTransferSyntaxPerContextAndImplicitOncePerSopClass()
     {
         final String ct = "1.2.840.10008.5.1.4.1.1.2";
         final List<StoreScu.Instance> batch = List.of(
@@ -50,10 +50,17 @@ class StoreScuTest
             instance(ct, TransferSyntax.EXPLICIT_VR_BIG_ENDIAN, 4),
             instance(ct, TransferSyntax.JPEG_LOSSLESS_SV1, 5));
         assertEquals(List.of(
-            ContextRequest.of(ct, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)),
+            ContextRequest.of(ct, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN)),
             ContextRequest.of(ct, List.of(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)),
             ContextRequest.of(ct, List.of(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN)),
-            ContextRequest.of(ct, List.of(TransferSyntax.JPEG_LOSSLESS_SV1))), StoreScu.contexts(batch));
+            ContextRequest.of(ct, List.of(TransferSyntax.JPEG_LOSSLESS_SV1))), StoreScu.contexts(batch),
+            "Implicit VR Little Endian is already proposed by a file: no extra context");
+        final String mr = "1.2.840.10008.5.1.4.1.1.4";
+        assertEquals(List.of(
+            ContextRequest.of(mr, List.of(TransferSyntax.JPEG_LOSSLESS_SV1)),
+            ContextRequest.of(mr, List.of(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))),
+            StoreScu.contexts(List.of(instance(mr, TransferSyntax.JPEG_LOSSLESS_SV1, 9))),
+            "PS3.5 10.1: Implicit VR Little Endian offered for every abstract syntax");
     }
 
     @Test
