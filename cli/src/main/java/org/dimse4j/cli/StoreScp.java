@@ -58,6 +58,14 @@ final class StoreScp implements Callable<Integer>
         description = "fsync each file before renaming it into place and answering Success (survives a power loss).")
     boolean fsync;
 
+    @Option(names = {"--by-series"},
+        description = "File instances as STUDY_UID/SERIES_UID/SOP_INSTANCE_UID.dcm (default: flat, SOP_INSTANCE_UID.dcm).")
+    boolean bySeries;
+
+    @Option(names = {"--check-identity"},
+        description = "Refuse (0xA900) a data set whose SOP Class/Instance UID differ from its C-STORE-RQ's.")
+    boolean checkIdentity;
+
     @Option(names = {"--duplicates"}, paramLabel = "MODE",
         description = "An instance already stored: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     DuplicateMode duplicates = DuplicateMode.overwrite;
@@ -102,7 +110,8 @@ final class StoreScp implements Callable<Integer>
             : null;
         final DirectoryStore store = new DirectoryStore(outputDirectory.toAbsolutePath().normalize(),
             fsync ? DirectoryStore.Durability.FSYNC_RENAME : DirectoryStore.Durability.RENAME, duplicates.value,
-            listener);
+            listener).layout(bySeries ? DirectoryStore.Layout.STUDY_SERIES_INSTANCE : DirectoryStore.Layout.FLAT)
+            .checkIdentity(checkIdentity);
         final ApplicationEntity.Builder builder = network.apply(ApplicationEntity.named(aeTitle))
             .acceptVerification()
             .acceptStorage(TransferSyntax.ALL_KNOWN, store)
