@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # C-STORE throughput, ours vs DCMTK, in one run on loopback: every client/server pair, for 4 KiB, 512 KiB and
 # 50 MiB instances, with 16 KiB and 128 KiB PDUs, beside the raw loopback TCP ceiling measured in the same run.
+# Each server gets one untimed warm-up pass first. Wall times include process start (JVM start for ours).
 # Usage: scripts/store-compare.sh [quick]   (quick: fewer instances). Needs DCMTK (storescu, storescp).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,11 +35,17 @@ for set in $sets; do
     storescp -pdu "$pdu" -od "$work/d" "$dport" >"$work/dcmtk-scp.log" 2>&1 & pids+=($!)
     "$root/dimse4j" storescp -q -pdu "$pdu" -od "$work/o" "$oport" >/dev/null 2>&1 & pids+=($!)
     wait_port "$dport"; wait_port "$oport"
+    # both servers are long-running in real life: one untimed pass each warms them (our JIT, their page cache)
+    storescu -pdu "$pdu" +sd +r 127.0.0.1 "$dport" "$src" >/dev/null 2>&1 || true
+    storescu -pdu "$pdu" +sd +r 127.0.0.1 "$oport" "$src" >/dev/null 2>&1 || true
     run "DCMTK storescu   -> DCMTK storescp" "$count" "$bytes" storescu -pdu "$pdu" +sd +r 127.0.0.1 "$dport" "$src"
     run "dimse4j storescu -> DCMTK storescp" "$count" "$bytes" "$root/dimse4j" storescu -q -pdu "$pdu" 127.0.0.1 "$dport" "$src"
     run "DCMTK storescu   -> dimse4j storescp" "$count" "$bytes" storescu -pdu "$pdu" +sd +r 127.0.0.1 "$oport" "$src"
     run "dimse4j storescu -> dimse4j storescp" "$count" "$bytes" "$root/dimse4j" storescu -q -pdu "$pdu" 127.0.0.1 "$oport" "$src"
     sed 's/^/    own count: /' "$work/last.log" | grep -i "instances" || true
+    # our SCU in a warm JVM: the same set sent 5 times on one association, its own count
+    "$root/dimse4j" storescu -q --repeat 5 -pdu "$pdu" 127.0.0.1 "$oport" "$src" 2>/dev/null | \
+      sed 's/^/    warm dimse4j -> dimse4j, --repeat 5, own count: /'
     kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; pids=()
     rm -rf "$work/d" "$work/o"
   done

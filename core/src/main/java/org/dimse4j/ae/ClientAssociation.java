@@ -127,6 +127,7 @@ public final class ClientAssociation implements AutoCloseable
         {
             throw new IOException("the peer accepted no Verification presentation context");
         }
+        awaitSendRoom();
         final int messageId = provider.nextMessageId();
         awaitedMessageId = messageId;
         responseArrived = false;
@@ -150,7 +151,7 @@ public final class ClientAssociation implements AutoCloseable
      */
     public int store(final Path file) throws IOException
     {
-        sendStore(file, -1);
+        sendStore(file, false);
         await(() -> responseArrived || association.isClosed(), dimseTimeoutNs, "C-STORE-RSP");
         if (!responseArrived)
         {
@@ -204,7 +205,7 @@ public final class ClientAssociation implements AutoCloseable
                 }
                 try
                 {
-                    sendStore(file, pendingCount);
+                    sendStore(file, true);
                 }
                 catch (final AssociationException ex)
                 {
@@ -248,9 +249,9 @@ public final class ClientAssociation implements AutoCloseable
      * Sends one file. Everything that can fail without touching the wire is checked first; once the command is
      * out, a file that fails to read aborts the association (a truncated data set must never be stored).
      *
-     * @param slot the pending slot to register in (pipelined), or -1 to await it as the single response.
+     * @param pipelined register in the pending table (storeAll), or await it as the single response (store).
      */
-    private void sendStore(final Path file, final int slot) throws IOException
+    private void sendStore(final Path file, final boolean pipelined) throws IOException
     {
         final Part10Info info = Part10Reader.read(file);
         final String sopClass = info.mediaStorageSopClassUid();
@@ -269,18 +270,20 @@ public final class ClientAssociation implements AutoCloseable
         {
             throw new IOException(file + ": empty data set");
         }
+        awaitSendRoom(); // the last data set's tail may still be waiting for the socket
         final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         final int messageId = provider.nextMessageId();
-        if (slot < 0)
+        if (!pipelined)
         {
             awaitedMessageId = messageId;
             responseArrived = false;
         }
         else
         {
-            // registered before any byte is read back, so a quick response always finds its file
-            pendingIds[slot] = messageId;
-            pendingFiles[slot] = file;
+            // registered before any byte is read back, so a quick response always finds its file; the slot is
+            // taken only now, since responses read while waiting for send room above remove entries
+            pendingIds[pendingCount] = messageId;
+            pendingFiles[pendingCount] = file;
             pendingCount++;
         }
         try (channel)
@@ -582,8 +585,9 @@ public final class ClientAssociation implements AutoCloseable
      * @param contextId an accepted presentation context.
      * @return the encoder.
      */
-    public org.dimse4j.dimse.CommandEncoder beginMsg(final int contextId)
+    public org.dimse4j.dimse.CommandEncoder beginMsg(final int contextId) throws IOException
     {
+        awaitSendRoom();
         return provider.beginCommand(association, contextId);
     }
 

@@ -318,4 +318,34 @@ class StorageLoopbackTest
         assertArrayEquals(dataSet, dataSet(store.pathOf("1.2.840.99.77")));
         assertTrue(expected.length > dataSet.length);
     }
+
+    @Test
+    void shouldPipelineLargeInstancesWhileTheSendBufferIsStillDraining() throws Exception
+    {
+        // responses read while waiting for send room must not leave a pending entry behind (a former deadlock)
+        final Path source = Files.createDirectories(temp.resolve("source"));
+        final List<Path> files = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++)
+        {
+            files.add(instance(source, CT, "1.2.826.0.1.3680043.2.1143.8." + (i + 1), 400_000, i));
+        }
+        final DirectoryStore store = DirectoryStore.of(temp.resolve("archive"));
+        final ApplicationEntity scp = ApplicationEntity.named("ARCHIVE").maxPduLength(131072)
+            .acceptStorage(TransferSyntax.ALL_KNOWN, store).build();
+        final ApplicationEntity scu = ApplicationEntity.named("MODALITY").maxPduLength(131072).requestAsyncWindow(16)
+            .dimseTimeoutMs(20_000).build();
+        try (Server server = scp.listen(new InetSocketAddress("127.0.0.1", 0));
+            ClientAssociation assoc = scu.connect("127.0.0.1", server.port(), "ARCHIVE",
+                ContextRequest.of(CT, TransferSyntax.DEFAULT)))
+        {
+            for (int round = 0; round < 3; round++)
+            {
+                final List<Integer> statuses = new CopyOnWriteArrayList<>();
+                assertEquals(0, assoc.storeAll(files, (file, status, error) -> statuses.add(status)));
+                assertEquals(60, statuses.size());
+            }
+            assoc.release();
+        }
+        assertEquals(180, store.storedCount());
+    }
 }
