@@ -254,6 +254,21 @@ public final class DataSet
     }
 
     /**
+     * Appends a deep copy of an item to a sequence, creating the sequence if it is absent.
+     *
+     * @param tag  the sequence tag.
+     * @param item the item to copy.
+     * @return the copy, whose parent is this data set.
+     * @throws IllegalStateException if the attribute exists and is not a sequence.
+     */
+    public DataSet addItemCopy(final int tag, final DataSet item)
+    {
+        final DataSet copy = addItem(tag);
+        item.copyInto(copy);
+        return copy;
+    }
+
+    /**
      * @param tag the tag.
      * @return true if the attribute was present.
      */
