@@ -606,6 +606,11 @@ public final class DataSet
             }
             else
             {
+                if (reader.valueLength() < 0)
+                {
+                    throw new DataSetException(tag, reader.elementOffset(), "an undefined-length " +
+                        ValueRepresentation.name(vr) + " value (encapsulated pixel data) cannot be held in a DataSet");
+                }
                 final byte[] value = new byte[reader.valueLength()];
                 reader.buffer().getBytes(reader.valueOffset(), value);
                 if (reader.byteOrder() == BIG_ENDIAN)
