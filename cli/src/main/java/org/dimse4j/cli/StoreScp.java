@@ -74,25 +74,11 @@ final class StoreScp implements Callable<Integer>
         description = "Also accept SOP classes we do not know (e.g. private storage SOP classes).")
     boolean promiscuous;
 
-    @Option(names = {"--require-called-aet"}, description = "Reject associations not addressed to our AE title.")
-    boolean requireCalledAeTitle;
-
-    @Option(names = {"--allow-calling-aet"}, paramLabel = "AETITLE", split = ",",
-        description = "Accept only these calling AE titles (default: any).")
-    Set<String> allowedCallingAeTitles = Set.of();
-
-    @Option(names = {"--max-associations"}, paramLabel = "N",
-        description = "Reject associations beyond N open at once (default: no limit).")
-    int maxAssociations;
-
-    @Option(names = {"--bind"}, paramLabel = "ADDRESS", description = "Local address to listen on (default: all).")
-    String bind;
-
-    @Option(names = {"--event-loops"}, paramLabel = "N", description = "I/O threads (default: ${DEFAULT-VALUE}).")
-    int eventLoops = 1;
-
     @Option(names = {"-v", "--verbose"}, description = "Print a line for each stored instance.")
     boolean verbose;
+
+    @Mixin
+    AcceptorOptions acceptor;
 
     @Mixin
     NetworkOptions network;
@@ -100,10 +86,6 @@ final class StoreScp implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (maxAssociations < 0)
-        {
-            throw new IllegalArgumentException("--max-associations must not be negative");
-        }
         final StorageListener listener = verbose ? instance -> System.out.printf(
             "stored %s (%s, %s) from %s: %d bytes -> %s%n", instance.sopInstanceUid(), named(instance.sopClassUid()),
             named(instance.transferSyntaxUid()), instance.callingAeTitle(), instance.dataSetLength(), instance.path())
@@ -112,19 +94,16 @@ final class StoreScp implements Callable<Integer>
             fsync ? DirectoryStore.Durability.FSYNC_RENAME : DirectoryStore.Durability.RENAME, duplicates.value,
             listener).layout(bySeries ? DirectoryStore.Layout.STUDY_SERIES_INSTANCE : DirectoryStore.Layout.FLAT)
             .checkIdentity(checkIdentity);
-        final ApplicationEntity.Builder builder = network.apply(ApplicationEntity.named(aeTitle))
+        final ApplicationEntity.Builder builder = acceptor.apply(network.apply(ApplicationEntity.named(aeTitle)))
             .acceptVerification()
             .acceptStorage(TransferSyntax.ALL_KNOWN, store)
-            .requireCalledAeTitle(requireCalledAeTitle)
-            .allowedCallingAeTitles(allowedCallingAeTitles)
-            .maxAssociations(maxAssociations)
-            .eventLoops(eventLoops);
+;
         if (promiscuous)
         {
             builder.acceptAny(TransferSyntax.ALL_KNOWN);
         }
         final ApplicationEntity ae = builder.build();
-        final InetSocketAddress address = bind == null ? new InetSocketAddress(port) : new InetSocketAddress(bind, port);
+        final InetSocketAddress address = acceptor.address(port);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Server server = ae.listen(address);
         final Thread hook = new Thread(() ->

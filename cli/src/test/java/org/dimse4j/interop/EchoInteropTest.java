@@ -321,8 +321,8 @@ final class EchoInteropTest
         final int code;
         synchronized (EchoInteropTest.class)
         {
-            System.setOut(new PrintStream(new Tee(originalOut, out), true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(new Tee(originalErr, err), true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(new OurTool.Tee(originalOut, out), true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new OurTool.Tee(originalErr, err), true, StandardCharsets.UTF_8));
             try
             {
                 code = Main.run(args);
@@ -358,39 +358,5 @@ final class EchoInteropTest
         final int to = from < 0 ? -1 : text.indexOf(end, from);
         assertTrue(from >= 0 && to > from, "no section '" + begin + "' in:\n" + text);
         return text.substring(from, to);
-    }
-
-    /** Writes to two streams. */
-    private static final class Tee extends OutputStream
-    {
-        private final OutputStream first;
-        private final OutputStream second;
-
-        Tee(final OutputStream first, final OutputStream second)
-        {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void write(final int b) throws IOException
-        {
-            first.write(b);
-            second.write(b);
-        }
-
-        @Override
-        public void write(final byte[] b, final int off, final int len) throws IOException
-        {
-            first.write(b, off, len);
-            second.write(b, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException
-        {
-            first.flush();
-            second.flush();
-        }
     }
 }
