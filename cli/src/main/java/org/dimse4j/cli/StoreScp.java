@@ -13,7 +13,6 @@ import picocli.CommandLine.Parameters;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
