@@ -505,8 +505,28 @@ public final class ClientAssociation implements AutoCloseable
      */
     private static final class Responses implements DimseHandler
     {
-        private final MessageQueue queue = new MessageQueue(1 << 20, 1 << 19);
+        private MessageQueue queue;
         private ClientAssociation client;
+
+        /** The pull queue, made on first use: most associations never need its megabyte of off-heap memory. */
+        MessageQueue queue()
+        {
+            if (queue == null)
+            {
+                queue = new MessageQueue(1 << 20, 1 << 19);
+            }
+            return queue;
+        }
+
+        @Override
+        public void onClosed(final Association association)
+        {
+            if (queue != null)
+            {
+                queue.close();
+                queue = null;
+            }
+        }
 
         @Override
         public void onCommand(final DimseProvider provider, final Association association, final int contextId,
@@ -519,7 +539,7 @@ public final class ClientAssociation implements AutoCloseable
             }
             else
             {
-                queue.onCommand(provider, association, contextId, command);
+                queue().onCommand(provider, association, contextId, command);
             }
         }
 
@@ -528,7 +548,7 @@ public final class ClientAssociation implements AutoCloseable
             final int contextId, final org.agrona.DirectBuffer buffer, final int offset, final int length,
             final boolean last)
         {
-            queue.onDataSetFragment(provider, association, contextId, buffer, offset, length, last);
+            queue().onDataSetFragment(provider, association, contextId, buffer, offset, length, last);
         }
     }
 
@@ -542,29 +562,26 @@ public final class ClientAssociation implements AutoCloseable
      */
     public MessageQueue.ReceivedMessage getMsg(final boolean block) throws IOException
     {
-        final MessageQueue queue = responses.queue;
-        if (block && queue.isEmpty())
+        final long start = System.nanoTime();
+        int idle = 0;
+        do
         {
-            final long start = System.nanoTime();
-            int idle = 0;
-            while (queue.isEmpty() && !association.isClosed() &&
-                (dimseTimeoutNs == 0 || System.nanoTime() - start < dimseTimeoutNs))
+            if (association.doWork(System.nanoTime()) > 0)
             {
-                if (association.doWork(System.nanoTime()) > 0)
-                {
-                    idle = 0;
-                }
-                else if (++idle > SPINS_BEFORE_BLOCKING)
-                {
-                    selector.select(ignoreKey, MAX_BLOCK_MS);
-                }
+                idle = 0;
+            }
+            else if (block && ++idle > SPINS_BEFORE_BLOCKING)
+            {
+                selector.select(ignoreKey, MAX_BLOCK_MS);
             }
         }
-        else
+        while (block && !association.isClosed() && (responses.queue == null || responses.queue.isEmpty()) &&
+            (dimseTimeoutNs == 0 || System.nanoTime() - start < dimseTimeoutNs));
+        if (association.isClosed())
         {
-            association.doWork(System.nanoTime());
+            throw ended("getMsg"); // the queue went with the association
         }
-        return queue.getMsg();
+        return responses.queue == null ? null : responses.queue.getMsg();
     }
 
     /**
@@ -575,7 +592,7 @@ public final class ClientAssociation implements AutoCloseable
     public int peekMsg()
     {
         association.doWork(System.nanoTime());
-        return responses.queue.peekMsg();
+        return association.isClosed() ? -1 : responses.queue().peekMsg();
     }
 
     /**

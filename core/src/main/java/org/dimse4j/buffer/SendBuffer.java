@@ -20,10 +20,10 @@ import java.nio.channels.WritableByteChannel;
  */
 public final class SendBuffer implements AutoCloseable
 {
-    private final ByteBuffer byteBuffer;
-    private final ByteBuffer fileView;
+    private ByteBuffer byteBuffer;
+    private ByteBuffer fileView;
     private final UnsafeBuffer buffer;
-    private final int capacity;
+    private int capacity;
     private int head;
     private int tail;
     private boolean closed;
@@ -122,6 +122,31 @@ public final class SendBuffer implements AutoCloseable
             total += n;
         }
         return total;
+    }
+
+    /**
+     * Grows the buffer to at least {@code newCapacity}, keeping what is unsent: done once per association, when the
+     * peer's maximum PDU length is known (control plane).
+     *
+     * @param newCapacity bytes wanted.
+     */
+    public void ensureCapacity(final int newCapacity)
+    {
+        if (newCapacity <= capacity)
+        {
+            return;
+        }
+        final ByteBuffer grown = ByteBuffer.allocateDirect(newCapacity);
+        final int pending = tail - head;
+        final ByteBuffer old = byteBuffer;
+        buffer.wrap(grown);
+        buffer.putBytes(0, new UnsafeBuffer(old), head, pending);
+        BufferUtil.free(old);
+        byteBuffer = grown;
+        fileView = grown.duplicate();
+        capacity = newCapacity;
+        head = 0;
+        tail = pending;
     }
 
     /** Drops whatever is unsent (the connection is gone). */

@@ -23,10 +23,11 @@ import java.nio.ByteBuffer;
  * data set to a sink) as they arrive. Data sets larger than the configured limit abort the association rather
  * than grow without bound. Producer and consumer may be different threads (one each).
  */
-public final class MessageQueue implements DimseHandler
+public final class MessageQueue implements DimseHandler, AutoCloseable
 {
     private static final int HEADER = 8; // command length (4), data set length (4) - 1 when none
 
+    private final java.nio.ByteBuffer memory;
     private final OneToOneRingBuffer ring;
     private final int maxMessageLength;
     private final ExpandableDirectByteBuffer assembly = new ExpandableDirectByteBuffer(4096);
@@ -48,8 +49,8 @@ public final class MessageQueue implements DimseHandler
      */
     public MessageQueue(final int capacity, final int maxMessageLength)
     {
-        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.memory = ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH);
+        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(memory));
         this.maxMessageLength = Math.min(maxMessageLength, ring.maxMsgLength() - HEADER);
     }
 
@@ -137,6 +138,15 @@ public final class MessageQueue implements DimseHandler
     public int peekedContextId()
     {
         return peekedContextId;
+    }
+
+    /** Frees the queue's off-heap memory; call when neither side uses it any more. */
+    @Override
+    public void close()
+    {
+        org.agrona.BufferUtil.free(memory);
+        org.agrona.BufferUtil.free(assembly.byteBuffer());
+        org.agrona.BufferUtil.free(taken.byteBuffer());
     }
 
     /** @return true when no complete message waits. */

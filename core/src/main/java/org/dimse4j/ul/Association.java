@@ -167,7 +167,7 @@ public final class Association implements DulActionHandler, AutoCloseable
         }
         this.ring = new ReceiveRing(settings.receiveRingCapacity());
         this.queue = new PdvQueue(PDV_QUEUE_CAPACITY, ring);
-        this.send = new SendBuffer(Math.max(settings.sendBufferCapacity(), settings.maxAssociatePduLength() + 6));
+        this.send = new SendBuffer(settings.sendBufferCapacity());
         this.name = describe(channel);
         this.lastReceiveNs = nowNs;
     }
@@ -569,6 +569,7 @@ public final class Association implements DulActionHandler, AutoCloseable
             peerMaxPduLength = settings.maxSendPduLength();
         }
         framer.limits(requestor ? request.maxLength() : ac.maxLength(), settings.maxAssociatePduLength());
+        send.ensureCapacity(2 * (peerMaxPduLength + 6));
         established = true;
         if (LOG.isDebugEnabled())
         {
@@ -868,12 +869,14 @@ public final class Association implements DulActionHandler, AutoCloseable
         {
             case PduDescriptor.A_ASSOCIATE_RQ:
             {
+                send.ensureCapacity(send.pending() + AssociateEncoder.encodedLength(request));
                 final int offset = claimOrFail(AssociateEncoder.encodedLength(request));
                 send.commit(associateEncoder.encode(request, buffer, offset));
                 break;
             }
             case PduDescriptor.A_ASSOCIATE_AC:
             {
+                send.ensureCapacity(send.pending() + AssociateEncoder.encodedLength(accept));
                 final int offset = claimOrFail(AssociateEncoder.encodedLength(accept));
                 send.commit(associateEncoder.encode(accept, buffer, offset));
                 break;

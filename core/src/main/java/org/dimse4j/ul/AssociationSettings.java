@@ -168,7 +168,7 @@ public final class AssociationSettings
     {
         final int largestFrame = Math.max(maxPduLength, maxAssociatePduLength) + 6;
         receiveRingCapacity = BitUtil.findNextPositivePowerOfTwo(Math.max(4 * (maxPduLength + 6), largestFrame));
-        sendBufferCapacity = 2 * (maxSendPduLength + 6);
+        sendBufferCapacity = 64 * 1024;
         return this;
     }
 
@@ -178,7 +178,10 @@ public final class AssociationSettings
         return receiveRingCapacity;
     }
 
-    /** @return capacity of each association's send buffer. */
+    /**
+     * @return initial capacity of each association's send buffer: enough for the association set-up; it grows to
+     * two of the largest PDUs the peer accepts once that is negotiated.
+     */
     public int sendBufferCapacity()
     {
         return sendBufferCapacity;
