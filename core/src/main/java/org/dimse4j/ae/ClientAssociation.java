@@ -336,6 +336,7 @@ public final class ClientAssociation implements AutoCloseable
 
     private void awaitSendRoom() throws IOException
     {
+        final long start = System.nanoTime();
         int idle = 0;
         while (association.pendingSendBytes() > 0)
         {
@@ -343,7 +344,17 @@ public final class ClientAssociation implements AutoCloseable
             {
                 throw ended("association ended while sending");
             }
-            if (association.doWork(System.nanoTime()) > 0)
+            final long now = System.nanoTime();
+            if (dimseTimeoutNs > 0 && now - start > dimseTimeoutNs)
+            {
+                // a peer that stops reading must not hold us (and our buffers) forever
+                association.abort();
+                association.close();
+                throw new AssociationException("the peer read nothing for " +
+                    TimeUnit.NANOSECONDS.toMillis(dimseTimeoutNs) + " ms (DIMSE timeout); association aborted",
+                    Outcome.ABORTED_LOCALLY, 0);
+            }
+            if (association.doWork(now) > 0)
             {
                 idle = 0;
             }
@@ -353,6 +364,7 @@ public final class ClientAssociation implements AutoCloseable
             }
         }
     }
+
 
     /**
      * Releases the association (A-RELEASE) and waits for the peer's A-RELEASE-RP, within the ACSE timeout.
