@@ -261,6 +261,10 @@ public final class Association implements DulActionHandler, AutoCloseable
         {
             work += checkTimers();
         }
+        if (!closed && established && machine.state() == State.STA6)
+        {
+            work += listener.onIdle(this);
+        }
         return work;
     }
 
@@ -1108,6 +1112,12 @@ public final class Association implements DulActionHandler, AutoCloseable
     public int pendingSendBytes()
     {
         return send == null ? 0 : send.pending();
+    }
+
+    /** @return capacity of the send buffer, 0 once freed. */
+    public int sendBufferCapacity()
+    {
+        return send == null ? 0 : send.capacity();
     }
 
     /** @return true when nothing is waiting in the send buffer. */
