@@ -286,20 +286,26 @@ public final class ClientAssociation implements AutoCloseable
         try
         {
             sendMsg(encoded, 0, length);
+            long lastNs = System.nanoTime();
             while (true)
             {
                 final MessageQueue.ReceivedMessage msg = getMsg(true);
                 if (msg == null)
                 {
-                    if (association.isClosed())
+                    if (association.isClosed() || association.outcome() != Outcome.OPEN)
                     {
                         throw ended("association ended during C-FIND");
+                    }
+                    if (dimseTimeoutNs == 0 || System.nanoTime() - lastNs < dimseTimeoutNs)
+                    {
+                        continue; // the queue's ring gave a padding record: nothing to take yet
                     }
                     association.abort();
                     association.close();
                     throw new AssociationException("no C-FIND-RSP within the DIMSE timeout; association aborted",
                         Outcome.ABORTED_LOCALLY, 0);
                 }
+                lastNs = System.nanoTime();
                 final CommandDecoder command = msg.command();
                 if (command.commandField() != CommandField.C_FIND_RSP ||
                     command.messageIdBeingRespondedTo() != messageId)
@@ -680,8 +686,10 @@ public final class ClientAssociation implements AutoCloseable
                 }
             }
         }
-        else
+        else if (queue.isEmpty() || !association.isSendIdle())
         {
+            // With messages already waiting, run the association only to flush what we sent (a C-CANCEL-RQ, say):
+            // reading on would fill the queue faster than the caller takes from it (a stream of C-FIND-RSPs).
             association.doWork(System.nanoTime());
         }
         return queue.getMsg();
