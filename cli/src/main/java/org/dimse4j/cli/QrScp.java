@@ -59,7 +59,8 @@ final class QrScp implements Callable<Integer>
             .acceptStorage(TransferSyntax.ALL_KNOWN, store)
             .queryIndex(index)
             .build();
-        final InetSocketAddress address = bind == null ? new InetSocketAddress(port) : new InetSocketAddress(bind, port);
+        final InetSocketAddress address = bind == null ? new InetSocketAddress(port) :
+            new InetSocketAddress(bind, port);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Server listening = ae.listen(address);
         server = listening;

@@ -35,13 +35,20 @@ import java.util.List;
  *     Series Instance UID too for IMAGE; Patient Root: Patient ID from STUDY down as well). No relational queries.</li>
  * </ul>
  * A bad identifier is answered 0xA900 (identifier does not match SOP class); a key the matcher cannot use (a
- * malformed date range) 0xC000. Then every match gets a Pending (0xFF00) response carrying the request's keys
- * ({@link QueryResponse}), the unique keys of the queried level and those above it, and Retrieve AE Title
- * (0008,0054) = our AE title; then Success.
+ * malformed date range) 0xC000; an identifier longer than {@link #MAX_IDENTIFIER_LENGTH} 0xA700. Then every match
+ * gets a Pending (0xFF00) response carrying the request's keys ({@link QueryResponse}), the unique keys of the
+ * queried level and those above it, and Retrieve AE Title (0008,0054) = our AE title; then Success.
  * <p>
- * Responses are produced incrementally: only while the send buffer has room for a whole command, continuing on the
- * next duty cycle ({@link #onTick}), so that a large result never overruns the send buffer. A C-CANCEL-RQ for the
- * operation ends it with a Cancel (0xFE00) final response before the next Pending one.
+ * Responses are produced incrementally, never overrunning the send buffer: one is begun only while the send buffer
+ * has room for a whole command PDU (the peer's maximum PDU; the send buffer holds two), at most
+ * {@link #MAX_RESPONSES_PER_TICK} per duty cycle, and the rest follow on later duty cycles ({@link #onTick}, driven
+ * by {@link org.dimse4j.ul.AssociationListener#onIdle}). Failures go out the same way. Between responses a
+ * C-CANCEL-RQ for the operation ends it with a Cancel (0xFE00) final response; cancels are cleared at the start and
+ * the end of each operation.
+ * <p>
+ * One operation at a time (the default asynchronous operations window of 1): a C-FIND-RQ arriving while another is
+ * under way ends the earlier one without a final response. The index is matched in full when the identifier
+ * arrives (a linear scan: control plane), and the matches are kept until sent.
  */
 final class FindService
 {
@@ -49,6 +56,9 @@ final class FindService
 
     /** Most pending responses sent in one duty cycle, so that one query does not starve the I/O loop. */
     private static final int MAX_RESPONSES_PER_TICK = 64;
+
+    /** Largest identifier accepted; a longer one is answered 0xA700 (out of resources). */
+    static final int MAX_IDENTIFIER_LENGTH = 1 << 20;
 
     private final ArchiveIndex index;
     private final String aeTitle;
@@ -68,6 +78,8 @@ final class FindService
     private int outOffset;
     private int outRemaining;
     private int encoding;
+    private int failStatus = -1;
+    private String failError;
 
     FindService(final ArchiveIndex index, final String aeTitle)
     {
@@ -107,9 +119,11 @@ final class FindService
         this.encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
         this.identifierLength = 0;
         provider.clearCancels();
+        this.failStatus = -1;
+        this.failError = null;
         if (!command.hasDataSet())
         {
-            sendFinal(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "C-FIND-RQ without identifier");
+            fail(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "C-FIND-RQ without identifier");
             return;
         }
         receiving = true;
@@ -118,11 +132,24 @@ final class FindService
     void onFragment(final DimseProvider provider, final Association association, final DirectBuffer buffer,
         final int offset, final int length, final boolean last)
     {
-        identifierBuffer.putBytes(identifierLength, buffer, offset, length);
-        identifierLength += length;
+        if (failStatus < 0 && identifierLength + (long)length > MAX_IDENTIFIER_LENGTH)
+        {
+            failStatus = Status.OUT_OF_RESOURCES;
+            failError = "identifier longer than " + MAX_IDENTIFIER_LENGTH + " bytes";
+        }
+        if (failStatus < 0)
+        {
+            identifierBuffer.putBytes(identifierLength, buffer, offset, length);
+            identifierLength += length;
+        }
         if (last)
         {
             receiving = false;
+            if (failStatus >= 0)
+            {
+                fail(provider, association, failStatus, failError);
+                return;
+            }
             start(provider, association);
         }
     }
@@ -135,7 +162,7 @@ final class FindService
         }
         catch (final DataSetException | IllegalArgumentException ex)
         {
-            sendFinal(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+            fail(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
                 "cannot parse identifier: " + ex.getMessage());
             return;
         }
@@ -143,7 +170,7 @@ final class FindService
         final String invalid = validate();
         if (invalid != null)
         {
-            sendFinal(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, invalid);
+            fail(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, invalid);
             return;
         }
         try
@@ -152,11 +179,24 @@ final class FindService
         }
         catch (final RuntimeException ex)
         {
-            sendFinal(provider, association, Status.CANNOT_UNDERSTAND, "cannot match: " + ex.getMessage());
+            fail(provider, association, Status.CANNOT_UNDERSTAND, "cannot match: " + ex.getMessage());
             return;
         }
         LOG.debug("{}: C-FIND {} level {}: {} matches", association.name(), patientRoot ? "Patient Root" :
             "Study Root", level, matches.size());
+        next = 0;
+        outRemaining = 0;
+        active = true;
+        onTick(provider, association);
+    }
+
+    /** Ends the operation with a failure, sent from {@link #onTick} once the send buffer has room. */
+    private void fail(final DimseProvider provider, final Association association, final int status,
+        final String why)
+    {
+        failStatus = status;
+        failError = why;
+        matches = List.of();
         next = 0;
         outRemaining = 0;
         active = true;
@@ -180,7 +220,8 @@ final class FindService
             final String value = identifier.string(key);
             if (value == null || value.isEmpty() || value.contains("*") || value.contains("?"))
             {
-                return "level " + level + " needs a value for the unique key " + org.dimse4j.data.ElementDictionary.keyword(key) +
+                return "level " + level + " needs a value for the unique key " +
+                    org.dimse4j.data.ElementDictionary.keyword(key) +
                     " (hierarchical query)";
             }
         }
@@ -218,6 +259,11 @@ final class FindService
             if (association.pendingSendBytes() + commandRoom > association.sendBufferCapacity())
             {
                 return work;
+            }
+            if (failStatus >= 0)
+            {
+                sendFinal(provider, association, failStatus, failError);
+                return work + 1;
             }
             if (provider.isCancelled(messageId))
             {
@@ -291,6 +337,8 @@ final class FindService
         provider.clearCancels();
         active = false;
         receiving = false;
+        failStatus = -1;
+        failError = null;
         matches = null;
         identifier = null;
     }

@@ -38,7 +38,8 @@ class FindLoopbackTest
                 .putString(Tag.STUDY_DATE, "2024" + String.format("%04d", 101 + (i % 28)))
                 .putString(Tag.SERIES_INSTANCE_UID, "1.2.3." + i + ".1")
                 .putString(Tag.MODALITY, "CT")
-                .putString(Tag.STUDY_DESCRIPTION, "A STUDY DESCRIPTION OF SIXTY-FOUR CHARACTERS, TO MAKE RESPONSES BIG")
+                .putString(Tag.STUDY_DESCRIPTION, "A STUDY DESCRIPTION OF SIXTY-FOUR CHARACTERS, TO MAKE RESPONSES BIG"
+                    .substring(0, 64))
                 .putString(Tag.SOP_CLASS_UID, "1.2.840.10008.5.1.4.1.1.2")
                 .putString(Tag.SOP_INSTANCE_UID, "1.2.3." + i + ".1.1"), null);
         }
@@ -66,7 +67,8 @@ class FindLoopbackTest
     void shouldAnswerStudyAndPatientQueries() throws IOException
     {
         try (Server server = serve(index(10));
-            ClientAssociation assoc = connect(server, STUDY_ROOT, PATIENT_ROOT, org.dimse4j.service.Verification.SOP_CLASS))
+            ClientAssociation assoc = connect(server, STUDY_ROOT, PATIENT_ROOT,
+                org.dimse4j.service.Verification.SOP_CLASS))
         {
             final List<DataSet> matches = new ArrayList<>();
             final DataSet keys = new DataSet().putString(Tag.QUERY_RETRIEVE_LEVEL, "STUDY")
@@ -158,7 +160,8 @@ class FindLoopbackTest
                 }
             });
             assertEquals(Status.CANCEL, status);
-            assertTrue(count[0] >= 1 && count[0] < CANCEL_MATCHES, "matches before the cancel took effect: " + count[0]);
+            assertTrue(count[0] >= 1 && count[0] < CANCEL_MATCHES,
+                "matches before the cancel took effect: " + count[0]);
 
             final int[] again = new int[1];
             assertEquals(Status.SUCCESS, assoc.find(STUDY_ROOT, keys, m -> again[0]++), "cancels are cleared");
