@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dimse4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "DICOM network tools on the dimse4j stack.",
-    subcommands = {EchoScu.class, EchoScp.class, StoreScu.class, StoreScp.class, MkInstances.class, TcpCeiling.class,
+    subcommands = {EchoScu.class, EchoScp.class, StoreScu.class, StoreScp.class, FindScu.class, QrScp.class,
+        MkInstances.class, TcpCeiling.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable
 {
@@ -45,7 +46,7 @@ public final class Main implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a tool: echoscu, echoscp, storescu, storescp");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a tool: echoscu, echoscp, storescu, storescp, findscu, qrscp");
     }
 
     /** The version of this build. */

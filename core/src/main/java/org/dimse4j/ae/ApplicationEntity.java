@@ -39,11 +39,13 @@ public final class ApplicationEntity
     private final int maxAssociations;
     private final long dimseTimeoutMs;
     private final InstanceStore store;
+    private final org.dimse4j.archive.ArchiveIndex queryIndex;
     private final int requestedWindow;
 
     private ApplicationEntity(final Builder builder)
     {
         this.store = builder.store;
+        this.queryIndex = builder.queryIndex;
         this.requestedWindow = builder.requestedWindow;
         this.aeTitle = builder.aeTitle;
         this.policy = builder.policy.aeTitle(builder.aeTitle).maxPduLength(builder.settings.maxPduLength());
@@ -85,6 +87,12 @@ public final class ApplicationEntity
     public InstanceStore store()
     {
         return store;
+    }
+
+    /** @return the index C-FIND queries are answered from, or null when this AE offers no C-FIND. */
+    public org.dimse4j.archive.ArchiveIndex queryIndex()
+    {
+        return queryIndex;
     }
 
     /** @return how long an SCU waits for a response; 0 = forever. */
@@ -194,6 +202,7 @@ public final class ApplicationEntity
         private int maxAssociations;
         private long dimseTimeoutMs;
         private InstanceStore store;
+        private org.dimse4j.archive.ArchiveIndex queryIndex;
         private int requestedWindow = 1;
 
         private Builder(final String aeTitle)
@@ -251,6 +260,26 @@ public final class ApplicationEntity
         public Builder onStore(final InstanceStore store)
         {
             this.store = store;
+            return this;
+        }
+
+        /**
+         * Answers C-FIND from an archive index: accepts Study Root and Patient Root Query/Retrieve FIND with
+         * Explicit and Implicit VR Little Endian.
+         *
+         * @param index the index; null offers no C-FIND.
+         * @return this.
+         */
+        public Builder queryIndex(final org.dimse4j.archive.ArchiveIndex index)
+        {
+            this.queryIndex = index;
+            if (index != null)
+            {
+                final List<String> syntaxes = List.of(org.dimse4j.data.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
+                    org.dimse4j.data.TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+                accept(org.dimse4j.data.Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND, syntaxes);
+                accept(org.dimse4j.data.Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND, syntaxes);
+            }
             return this;
         }
 

@@ -1,5 +1,8 @@
 package org.dimse4j.ae;
 
+import org.agrona.concurrent.UnsafeBuffer;
+import org.dimse4j.data.DataSet;
+import org.dimse4j.data.DataSetReader;
 import org.dimse4j.dimse.CommandDecoder;
 import org.dimse4j.dimse.CommandField;
 import org.dimse4j.dimse.DimseHandler;
@@ -54,6 +57,8 @@ public final class ClientAssociation implements AutoCloseable
     private StoreCallback callback;
     private int responseStatus;
     private boolean responseArrived;
+    private int findMessageId = -1;
+    private int findContextId = -1;
 
     private ClientAssociation(final ApplicationEntity ae, final Association association, final Selector selector,
         final DimseProvider provider, final Responses responses)
@@ -228,6 +233,127 @@ public final class ClientAssociation implements AutoCloseable
         {
             this.callback = null;
         }
+    }
+
+    /**
+     * Sends a C-FIND-RQ on the first context accepted for {@code sopClass} and collects its responses.
+     *
+     * @param sopClass   the FIND SOP class, e.g. Study Root Query/Retrieve Information Model - FIND.
+     * @param identifier the keys.
+     * @param onMatch    called with the identifier of each Pending response, on this thread; it may call
+     *                   {@link #cancel(int)} with {@link #findMessageId()}.
+     * @return the final status: 0x0000 Success, 0xFE00 Cancel, or a failure.
+     * @throws IOException if no such context was accepted, no response came within the DIMSE timeout, or the
+     *                     association ended.
+     */
+    public int find(final String sopClass, final DataSet identifier, final Consumer<DataSet> onMatch)
+        throws IOException
+    {
+        final int contextId = association.contextIdFor(sopClass);
+        if (contextId < 0)
+        {
+            throw new IOException("the peer accepted no presentation context for " + sopClass);
+        }
+        return find(contextId, identifier, onMatch);
+    }
+
+    /**
+     * Sends a C-FIND-RQ on a context and collects its responses (see {@link #find(String, DataSet, Consumer)}).
+     *
+     * @param contextId  an accepted context of a FIND SOP class.
+     * @param identifier the keys.
+     * @param onMatch    called with the identifier of each Pending response.
+     * @return the final status.
+     * @throws IOException if no response came within the DIMSE timeout, or the association ended.
+     */
+    public int find(final int contextId, final DataSet identifier, final Consumer<DataSet> onMatch)
+        throws IOException
+    {
+        final String sopClass = association.abstractSyntax(contextId);
+        final int encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
+        final int length = identifier.encodedLength(encoding);
+        final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Math.max(length, 1)]);
+        identifier.write(encoded, 0, encoding);
+        final int messageId = nextMessageId();
+        beginMsg(contextId)
+            .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
+            .putUS(CommandElement.COMMAND_FIELD, CommandField.C_FIND_RQ)
+            .putUS(CommandElement.MESSAGE_ID, messageId)
+            .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
+            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT);
+        findMessageId = messageId;
+        findContextId = contextId;
+        try
+        {
+            sendMsg(encoded, 0, length);
+            long lastNs = System.nanoTime();
+            while (true)
+            {
+                final MessageQueue.ReceivedMessage msg = getMsg(true);
+                if (msg == null)
+                {
+                    if (association.isClosed() || association.outcome() != Outcome.OPEN)
+                    {
+                        throw ended("association ended during C-FIND");
+                    }
+                    if (dimseTimeoutNs == 0 || System.nanoTime() - lastNs < dimseTimeoutNs)
+                    {
+                        continue; // the queue's ring gave a padding record: nothing to take yet
+                    }
+                    association.abort();
+                    association.close();
+                    throw new AssociationException("no C-FIND-RSP within the DIMSE timeout; association aborted",
+                        Outcome.ABORTED_LOCALLY, 0);
+                }
+                lastNs = System.nanoTime();
+                final CommandDecoder command = msg.command();
+                if (command.commandField() != CommandField.C_FIND_RSP ||
+                    command.messageIdBeingRespondedTo() != messageId)
+                {
+                    continue; // not ours: a C-FIND SCU has nothing else to answer
+                }
+                final int status = command.status();
+                if (!Status.isPending(status))
+                {
+                    return status;
+                }
+                final DataSet match = msg.hasDataSet() ? DataSet.read(msg.dataSetBuffer(), msg.dataSetOffset(),
+                    msg.dataSetLength(), encoding) : new DataSet();
+                onMatch.accept(match);
+            }
+        }
+        finally
+        {
+            findMessageId = -1;
+            findContextId = -1;
+        }
+    }
+
+    /** @return the Message ID of the C-FIND under way (for {@link #cancel(int)} from its callback), or -1. */
+    public int findMessageId()
+    {
+        return findMessageId;
+    }
+
+    /**
+     * Sends a C-CANCEL-RQ for an operation under way, on its presentation context. The operation then ends with
+     * its final response (normally 0xFE00 Cancel), which the caller of {@link #find} receives.
+     *
+     * @param messageId the Message ID of the C-FIND to cancel.
+     * @throws IOException if the association ended.
+     * @throws IllegalStateException if no C-FIND with that Message ID is under way.
+     */
+    public void cancel(final int messageId) throws IOException
+    {
+        if (messageId != findMessageId || findContextId < 0)
+        {
+            throw new IllegalStateException("no operation with Message ID " + messageId + " is under way");
+        }
+        beginMsg(findContextId)
+            .putUS(CommandElement.COMMAND_FIELD, CommandField.C_CANCEL_RQ)
+            .putUS(CommandElement.MESSAGE_ID_BEING_RESPONDED_TO, messageId)
+            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_NONE);
+        sendMsg();
     }
 
     /** @return how many operations we may have outstanding: the negotiated window, at least 1. */
@@ -576,24 +702,40 @@ public final class ClientAssociation implements AutoCloseable
     {
         final long start = System.nanoTime();
         int idle = 0;
-        do
+        while (true)
         {
-            if (association.doWork(System.nanoTime()) > 0)
+            final boolean waiting = responses.queue != null && !responses.queue.isEmpty();
+            if (!waiting || !association.isSendIdle())
             {
-                idle = 0;
+                // with messages already waiting, run the association only to flush what we sent (a C-CANCEL-RQ,
+                // say): reading on would fill the queue faster than the caller takes from it
+                if (association.doWork(System.nanoTime()) > 0)
+                {
+                    idle = 0;
+                }
+                else if (block && !waiting && ++idle > SPINS_BEFORE_BLOCKING)
+                {
+                    selector.select(ignoreKey, MAX_BLOCK_MS);
+                }
             }
-            else if (block && ++idle > SPINS_BEFORE_BLOCKING)
+            if (association.isClosed())
             {
-                selector.select(ignoreKey, MAX_BLOCK_MS);
+                throw ended("getMsg"); // the queue went with the association
+            }
+            final MessageQueue queue = responses.queue;
+            if (queue != null && !queue.isEmpty())
+            {
+                final MessageQueue.ReceivedMessage message = queue.getMsg();
+                if (message != null || !block)
+                {
+                    return message; // null here: a padding record at the ring's end was skipped
+                }
+            }
+            else if (!block || (dimseTimeoutNs > 0 && System.nanoTime() - start >= dimseTimeoutNs))
+            {
+                return null;
             }
         }
-        while (block && !association.isClosed() && (responses.queue == null || responses.queue.isEmpty()) &&
-            (dimseTimeoutNs == 0 || System.nanoTime() - start < dimseTimeoutNs));
-        if (association.isClosed())
-        {
-            throw ended("getMsg"); // the queue went with the association
-        }
-        return responses.queue == null ? null : responses.queue.getMsg();
     }
 
     /**

@@ -24,6 +24,8 @@ import java.io.IOException;
  *   <li>C-STORE, when a store is configured: the data set streams to the store's writer as it arrives; the
  *       C-STORE-RSP follows the last fragment, with Success only once the writer has committed. A failed write
  *       answers 0xA700 (out of resources); a SOP class that does not match its context answers 0x0122.</li>
+ *   <li>C-FIND, when an {@link org.dimse4j.archive.ArchiveIndex} is configured, on a Patient Root or Study Root
+ *       FIND context: see {@link FindService}; its responses go out incrementally from {@link #onTick}.</li>
  *   <li>Anything else: refused with 0x0211 (unrecognized operation) so that the peer is never left waiting.</li>
  * </ul>
  * If the association ends mid data set, the partial instance is removed.
@@ -33,6 +35,7 @@ final class ServiceDispatcher implements DimseHandler
     private static final Logger LOG = LoggerFactory.getLogger(ServiceDispatcher.class);
 
     private final InstanceStore store;
+    private final FindService find;
     private InstanceWriter writer;
     private boolean storing;
     private int storeContextId;
@@ -44,7 +47,13 @@ final class ServiceDispatcher implements DimseHandler
 
     ServiceDispatcher(final InstanceStore store)
     {
+        this(store, null, null);
+    }
+
+    ServiceDispatcher(final InstanceStore store, final org.dimse4j.archive.ArchiveIndex index, final String aeTitle)
+    {
         this.store = store;
+        this.find = index == null ? null : new FindService(index, aeTitle);
     }
 
     /** {@inheritDoc} */
@@ -61,6 +70,12 @@ final class ServiceDispatcher implements DimseHandler
         if (field == CommandField.C_STORE_RQ && command.hasDataSet())
         {
             beginStore(association, contextId, command);
+            return;
+        }
+        if (field == CommandField.C_FIND_RQ && find != null &&
+            FindService.isFindModel(association.abstractSyntax(contextId)))
+        {
+            find.onRequest(provider, association, contextId, command);
             return;
         }
         if (CommandField.isResponse(field) || field == CommandField.C_CANCEL_RQ)
@@ -135,6 +150,11 @@ final class ServiceDispatcher implements DimseHandler
     public void onDataSetFragment(final DimseProvider provider, final Association association, final int contextId,
         final DirectBuffer buffer, final int offset, final int length, final boolean last)
     {
+        if (find != null && find.isReceiving())
+        {
+            find.onFragment(provider, association, buffer, offset, length, last);
+            return;
+        }
         if (!storing || contextId != storeContextId)
         {
             return; // the data set of a request already refused
@@ -205,8 +225,19 @@ final class ServiceDispatcher implements DimseHandler
 
     /** {@inheritDoc} */
     @Override
+    public int onTick(final DimseProvider provider, final Association association)
+    {
+        return find == null ? 0 : find.onTick(provider, association);
+    }
+
+    /** {@inheritDoc} */
+    @Override
     public void onClosed(final Association association)
     {
+        if (find != null)
+        {
+            find.onClosed();
+        }
         if (writer != null)
         {
             LOG.info("{}: association ended in the middle of {}; removing the partial instance", association.name(),

@@ -35,6 +35,27 @@ public final class SyntheticInstance
     public static long write(final Path file, final String sopClassUid, final String sopInstanceUid,
         final String studyUid, final String seriesUid, final long pixelBytes) throws IOException
     {
+        return write(file, sopClassUid, sopInstanceUid, studyUid, seriesUid, pixelBytes, null);
+    }
+
+    /**
+     * Like {@link #write(Path, String, String, String, String, long)}, with attributes of the caller's (a patient
+     * name, study date, modality...) added to or replacing the synthetic ones.
+     *
+     * @param file           where to write (replaced if it exists).
+     * @param sopClassUid    SOP Class UID.
+     * @param sopInstanceUid SOP Instance UID.
+     * @param studyUid       Study Instance UID.
+     * @param seriesUid      Series Instance UID.
+     * @param pixelBytes     bytes of pixel data, even.
+     * @param attributes     attributes below (7FE0,0010) to add or replace, or null.
+     * @return bytes written.
+     * @throws IOException if the file cannot be written.
+     */
+    public static long write(final Path file, final String sopClassUid, final String sopInstanceUid,
+        final String studyUid, final String seriesUid, final long pixelBytes, final DataSet attributes)
+        throws IOException
+    {
         if ((pixelBytes & 1) != 0 || pixelBytes < 2 || pixelBytes > 0xFFFF_FFFEL)
         {
             throw new IllegalArgumentException("pixel data must be an even number of bytes, 2..2^32-2: " + pixelBytes);
@@ -42,39 +63,63 @@ public final class SyntheticInstance
         final UnsafeBuffer meta = new UnsafeBuffer(ByteBuffer.allocate(1024));
         final int metaLength = Part10Writer.writeMeta(meta, 0, sopClassUid, sopInstanceUid,
             TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, "DIMSE4J");
-        final ByteBuffer head = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
         final long pixels = pixelBytes / 2;
         final int columns = (int)Math.max(1, Math.min(65535, Math.round(Math.sqrt(pixels))));
         final int rows = (int)Math.min(65535, Math.max(1, pixels / columns));
         final int frames = (int)Math.max(1, pixels / ((long)rows * columns));
-        text(head, 0x00080016, 'U', 'I', sopClassUid, (byte)0);
-        text(head, 0x00080018, 'U', 'I', sopInstanceUid, (byte)0);
-        text(head, 0x00080060, 'C', 'S', "OT", (byte)' ');
-        text(head, 0x00100010, 'P', 'N', "SYNTHETIC^PATIENT", (byte)' ');
-        text(head, 0x00100020, 'L', 'O', "SYN" + Math.abs(studyUid.hashCode() % 100000), (byte)' ');
-        text(head, 0x0020000D, 'U', 'I', studyUid, (byte)0);
-        text(head, 0x0020000E, 'U', 'I', seriesUid, (byte)0);
-        us(head, 0x00280002, 1);
-        text(head, 0x00280004, 'C', 'S', "MONOCHROME2", (byte)' ');
+        final DataSet head = new DataSet()
+            .putString(0x00080016, sopClassUid)
+            .putString(0x00080018, sopInstanceUid)
+            .putString(0x00080060, "OT")
+            .putString(0x00100010, "SYNTHETIC^PATIENT")
+            .putString(0x00100020, "SYN" + Math.abs(studyUid.hashCode() % 100000))
+            .putString(0x0020000D, studyUid)
+            .putString(0x0020000E, seriesUid)
+            .putUS(0x00280002, 1)
+            .putString(0x00280004, "MONOCHROME2");
         if (frames > 1)
         {
-            text(head, 0x00280008, 'I', 'S', Integer.toString(frames), (byte)' ');
+            head.putString(0x00280008, Integer.toString(frames));
         }
-        us(head, 0x00280010, rows);
-        us(head, 0x00280011, columns);
-        us(head, 0x00280100, 16);
-        us(head, 0x00280101, 16);
-        us(head, 0x00280102, 15);
-        us(head, 0x00280103, 0);
-        head.putShort((short)0x7FE0).putShort((short)0x0010).put((byte)'O').put((byte)'W').putShort((short)0)
+        head.putUS(0x00280010, rows).putUS(0x00280011, columns).putUS(0x00280100, 16).putUS(0x00280101, 16)
+            .putUS(0x00280102, 15).putUS(0x00280103, 0);
+        if (attributes != null)
+        {
+            for (int i = 0; i < attributes.size(); i++)
+            {
+                final int tag = attributes.tagAt(i);
+                if (Integer.compareUnsigned(tag, 0x7FE00010) >= 0)
+                {
+                    throw new IllegalArgumentException("attributes must precede Pixel Data");
+                }
+                if (attributes.vrAt(i) == ValueRepresentation.SQ)
+                {
+                    head.putSequence(tag);
+                    for (final DataSet item : attributes.sequence(tag))
+                    {
+                        head.addItemCopy(tag, item);
+                    }
+                }
+                else
+                {
+                    head.put(tag, attributes.vrAt(i), attributes.bytes(tag).clone());
+                }
+            }
+        }
+        final int headLength = head.encodedLength(DataSetReader.EXPLICIT_LITTLE);
+        final UnsafeBuffer headBuffer = new UnsafeBuffer(ByteBuffer.allocate(headLength));
+        head.write(headBuffer, 0, DataSetReader.EXPLICIT_LITTLE);
+        final ByteBuffer pixelHeader = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        pixelHeader.putShort((short)0x7FE0).putShort((short)0x0010).put((byte)'O').put((byte)'W').putShort((short)0)
             .putInt((int)pixelBytes);
-        head.flip();
+        pixelHeader.flip();
         long written = 0;
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {
             written += writeFully(out, ByteBuffer.wrap(meta.byteArray(), 0, metaLength));
-            written += writeFully(out, head);
+            written += writeFully(out, ByteBuffer.wrap(headBuffer.byteArray(), 0, headLength));
+            written += writeFully(out, pixelHeader);
             final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
             long left = pixelBytes;
             int value = sopInstanceUid.hashCode();
@@ -103,22 +148,5 @@ public final class SyntheticInstance
             n += out.write(bytes);
         }
         return n;
-    }
-
-    private static void text(final ByteBuffer b, final int tag, final char v1, final char v2, final String value,
-        final byte pad)
-    {
-        final int length = (value.length() + 1) & ~1;
-        b.putShort((short)(tag >>> 16)).putShort((short)tag).put((byte)v1).put((byte)v2).putShort((short)length);
-        for (int i = 0; i < length; i++)
-        {
-            b.put(i < value.length() ? (byte)value.charAt(i) : pad);
-        }
-    }
-
-    private static void us(final ByteBuffer b, final int tag, final int value)
-    {
-        b.putShort((short)(tag >>> 16)).putShort((short)tag).put((byte)'U').put((byte)'S').putShort((short)2)
-            .putShort((short)value);
     }
 }

@@ -44,4 +44,17 @@ public interface DimseHandler
     default void onClosed(final Association association)
     {
     }
+
+    /**
+     * Called once per duty cycle of the established association (see
+     * {@link org.dimse4j.ul.AssociationListener#onIdle}): send more of an operation's responses here.
+     *
+     * @param provider    to send through.
+     * @param association the association.
+     * @return amount of work done (0 when idle).
+     */
+    default int onTick(final DimseProvider provider, final Association association)
+    {
+        return 0;
+    }
 }

@@ -204,6 +204,13 @@ public final class DimseProvider implements AssociationListener
 
     /** {@inheritDoc} */
     @Override
+    public int onIdle(final Association association)
+    {
+        return handler.onTick(this, association);
+    }
+
+    /** {@inheritDoc} */
+    @Override
     public void onClosed(final Association association)
     {
         if (commandBuffer != null)

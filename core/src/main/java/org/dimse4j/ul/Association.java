@@ -247,6 +247,10 @@ public final class Association implements DulActionHandler, AutoCloseable
             {
                 work += receive();
             }
+            if (!closed && established && machine.state() == State.STA6)
+            {
+                work += idle();
+            }
         }
         catch (final IOException ex)
         {
@@ -637,6 +641,32 @@ public final class Association implements DulActionHandler, AutoCloseable
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The layer above's own work ({@link AssociationListener#onIdle}); what it produced is flushed at once. While it
+     * keeps working, write interest stays on so that the loop comes back next cycle (the socket is writable) even
+     * when everything was flushed; once it is idle, interest follows the send buffer again.
+     */
+    private int idle() throws IOException
+    {
+        final int idleWork = listener.onIdle(this);
+        if (idleWork == 0 || closed)
+        {
+            if (!closed && writeInterest && send.isEmpty() && selectionKey != null && selectionKey.isValid())
+            {
+                writeInterest = false;
+                selectionKey.interestOps(SelectionKey.OP_READ);
+            }
+            return 0;
+        }
+        final int n = send.isEmpty() ? 0 : flush();
+        if (!writeInterest && selectionKey != null && selectionKey.isValid())
+        {
+            writeInterest = true;
+            selectionKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+        return idleWork + n;
     }
 
     private int flush() throws IOException
@@ -1111,6 +1141,12 @@ public final class Association implements DulActionHandler, AutoCloseable
     public int pendingSendBytes()
     {
         return send == null ? 0 : send.pending();
+    }
+
+    /** @return capacity of the send buffer, 0 once freed. */
+    public int sendBufferCapacity()
+    {
+        return send == null ? 0 : send.capacity();
     }
 
     /** @return true when nothing is waiting in the send buffer. */

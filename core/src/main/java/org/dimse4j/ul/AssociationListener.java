@@ -53,4 +53,16 @@ public interface AssociationListener
     default void onClosed(final Association association)
     {
     }
+
+    /**
+     * Called at the end of each duty cycle of an established association, after sending and receiving: a layer
+     * with work of its own (responses produced incrementally) does a bounded amount of it here.
+     *
+     * @param association the association.
+     * @return amount of work done (0 when idle).
+     */
+    default int onIdle(final Association association)
+    {
+        return 0;
+    }
 }

@@ -271,6 +271,12 @@ public final class EventLoop implements Agent
             }
 
             @Override
+            public int onIdle(final Association association)
+            {
+                return upper.onIdle(association);
+            }
+
+            @Override
             public void onClosed(final Association association)
             {
                 counter.release();

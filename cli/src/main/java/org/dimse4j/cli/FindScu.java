@@ -1,0 +1,147 @@
+package org.dimse4j.cli;
+
+import org.dimse4j.ae.ApplicationEntity;
+import org.dimse4j.ae.ClientAssociation;
+import org.dimse4j.ae.ContextRequest;
+import org.dimse4j.data.DataSet;
+import org.dimse4j.data.ElementDictionary;
+import org.dimse4j.data.TransferSyntax;
+import org.dimse4j.data.Uid;
+import org.dimse4j.data.ValueRepresentation;
+import org.dimse4j.dimse.Status;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code findscu HOST PORT -k KEY[=VALUE]...}: the Query/Retrieve C-FIND SCU, as DCMTK's findscu (Study Root by
+ * default, Patient Root with {@code -P}). Prints each match's attributes, one per line as dcmdump does, then a
+ * summary; exits 0 only on Success.
+ */
+@Command(name = "findscu", mixinStandardHelpOptions = true,
+    description = "Query/Retrieve C-FIND SCU: sends one C-FIND-RQ built from -k keys and prints the matches.")
+final class FindScu implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "HOST", description = "Peer host name or address.")
+    String host;
+
+    @Parameters(index = "1", paramLabel = "PORT", description = "Peer TCP port.")
+    int port;
+
+    @Option(names = {"-aet", "--aetitle"}, paramLabel = "AETITLE", description = "Our AE title (default: ${DEFAULT-VALUE}).")
+    String aeTitle = "FINDSCU";
+
+    @Option(names = {"-aec", "--call"}, paramLabel = "AETITLE",
+        description = "Called AE title of the peer (default: ${DEFAULT-VALUE}).")
+    String calledAeTitle = "ANY-SCP";
+
+    @Option(names = {"-P", "--patient"}, description = "Patient Root information model.")
+    boolean patientRoot;
+
+    @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
+    boolean studyRoot;
+
+    @Option(names = {"-k", "--key"}, paramLabel = "KEY[=VALUE]",
+        description = "A key: a keyword (PatientName) or gggg,eeee, with a value to match or none to have it returned.")
+    List<String> keys = new ArrayList<>();
+
+    @Mixin
+    NetworkOptions network;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (patientRoot && studyRoot)
+        {
+            throw new IllegalArgumentException("-P and -S exclude each other");
+        }
+        final String sopClass = patientRoot ? Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND :
+            Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND;
+        final DataSet identifier = identifier(keys);
+        final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle)).build();
+        final int[] count = new int[1];
+        final int status;
+        try (ClientAssociation association = ae.connect(host, port, calledAeTitle,
+            List.of(ContextRequest.of(sopClass, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
+                TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))), null))
+        {
+            status = association.find(sopClass, identifier, match ->
+            {
+                count[0]++;
+                System.out.println("# match " + count[0]);
+                System.out.print(match);
+            });
+            association.release();
+        }
+        System.out.printf("%d matches, status 0x%04X%n", count[0], status);
+        if (status != Status.SUCCESS)
+        {
+            System.err.printf("C-FIND ended with status 0x%04X %s%n", status, Status.describe(status));
+        }
+        return status == Status.SUCCESS ? 0 : 1;
+    }
+
+    /**
+     * @param keys {@code KEY} or {@code KEY=VALUE}, KEY a keyword or {@code gggg,eeee} (parentheses allowed).
+     * @return the identifier.
+     * @throws IllegalArgumentException for an unknown keyword or a malformed tag.
+     */
+    static DataSet identifier(final List<String> keys)
+    {
+        final DataSet identifier = new DataSet();
+        for (final String key : keys)
+        {
+            final int eq = key.indexOf('=');
+            final String name = (eq < 0 ? key : key.substring(0, eq)).trim();
+            final String value = eq < 0 ? "" : key.substring(eq + 1);
+            final int tag = tagOf(name);
+            final int vr = ElementDictionary.vr(tag);
+            if (vr == ValueRepresentation.SQ)
+            {
+                if (!value.isEmpty())
+                {
+                    throw new IllegalArgumentException("sequence key " + name + " cannot take a value here");
+                }
+                identifier.putSequence(tag);
+            }
+            else if (value.isEmpty())
+            {
+                identifier.put(tag, vr == ValueRepresentation.UN ? ValueRepresentation.LO : vr, null);
+            }
+            else if (DataSet.isText(vr))
+            {
+                identifier.putString(tag, vr, value);
+            }
+            else if (vr == ValueRepresentation.US || vr == ValueRepresentation.UL || vr == ValueRepresentation.SS ||
+                vr == ValueRepresentation.SL)
+            {
+                identifier.putInt(tag, Integer.parseInt(value.trim()));
+            }
+            else
+            {
+                throw new IllegalArgumentException("cannot give a value to " + name + " (VR " + vr + ")");
+            }
+        }
+        return identifier;
+    }
+
+    private static int tagOf(final String name)
+    {
+        final String hex = name.replace("(", "").replace(")", "");
+        if (hex.matches("[0-9A-Fa-f]{4},[0-9A-Fa-f]{4}"))
+        {
+            return (Integer.parseInt(hex.substring(0, 4), 16) << 16) | Integer.parseInt(hex.substring(5), 16);
+        }
+        final int tag = ElementDictionary.tagOf(name);
+        if (tag == -1)
+        {
+            throw new IllegalArgumentException("unknown key " + name + ": give a keyword or gggg,eeee");
+        }
+        return tag;
+    }
+}

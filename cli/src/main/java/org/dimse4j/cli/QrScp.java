@@ -1,0 +1,85 @@
+package org.dimse4j.cli;
+
+import org.dimse4j.ae.ApplicationEntity;
+import org.dimse4j.ae.Server;
+import org.dimse4j.archive.ArchiveIndex;
+import org.dimse4j.archive.DirectoryStore;
+import org.dimse4j.data.TransferSyntax;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code qrscp PORT}: a Query/Retrieve SCP answering C-FIND (Patient Root and Study Root) from an archive
+ * directory, which it indexes at start; also a Storage SCP whose stored instances are queryable at once, and a
+ * Verification SCP.
+ */
+@Command(name = "qrscp", mixinStandardHelpOptions = true,
+    description = {"Query/Retrieve SCP (C-FIND, Patient and Study Root) over an archive directory, indexed at start; "
+        + "also stores (C-STORE) into it and answers C-ECHO. Runs until interrupted (Ctrl-C)."})
+final class QrScp implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "PORT", description = "TCP port to listen on.")
+    int port;
+
+    @Option(names = {"-aet", "--aetitle"}, paramLabel = "AETITLE", description = "Our AE title (default: ${DEFAULT-VALUE}).")
+    String aeTitle = "QRSCP";
+
+    @Option(names = {"-od", "--output-directory"}, paramLabel = "DIRECTORY",
+        description = "Archive directory, created if missing (default: ${DEFAULT-VALUE}).")
+    Path outputDirectory = Path.of(StoreScp.DEFAULT_DIRECTORY);
+
+    @Option(names = {"--bind"}, paramLabel = "ADDRESS", description = "Local address to listen on (default: all).")
+    String bind;
+
+    @Mixin
+    NetworkOptions network;
+
+    /** Set once listening, for in-process tests. */
+    volatile Server server;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final Path root = outputDirectory.toAbsolutePath().normalize();
+        final long start = System.nanoTime();
+        final ArchiveIndex index = ArchiveIndex.rebuild(root);
+        System.out.printf("indexed %d instances under %s in %.3f s%n", index.size(), root,
+            (System.nanoTime() - start) / 1e9);
+        final DirectoryStore store = new DirectoryStore(root, DirectoryStore.Durability.RENAME,
+            DirectoryStore.Duplicates.OVERWRITE, index::onStored);
+        final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle))
+            .acceptVerification()
+            .acceptStorage(TransferSyntax.ALL_KNOWN, store)
+            .queryIndex(index)
+            .build();
+        final InetSocketAddress address = bind == null ? new InetSocketAddress(port) :
+            new InetSocketAddress(bind, port);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Server listening = ae.listen(address);
+        server = listening;
+        final Thread hook = new Thread(() ->
+        {
+            listening.close();
+            stopped.countDown();
+        }, "dimse4j-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println(aeTitle + " listening on port " + listening.port() + ", archive " + root);
+        try
+        {
+            stopped.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            listening.close();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+package org.dimse4j.cli;
+
+import org.dimse4j.data.DataSet;
+import org.dimse4j.data.Tag;
+import org.dimse4j.data.ValueRepresentation;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class FindScuTest
+{
+    @Test
+    void shouldBuildIdentifierFromKeywordsAndTags()
+    {
+        final DataSet id = FindScu.identifier(List.of("QueryRetrieveLevel=STUDY", "PatientName=DOE*",
+            "0020,000d", "(0008,0020)=20240101-20241231", "NumberOfStudyRelatedInstances"));
+        assertEquals("STUDY", id.string(Tag.QUERY_RETRIEVE_LEVEL));
+        assertEquals("DOE*", id.string(Tag.PATIENT_NAME));
+        assertEquals(ValueRepresentation.UI, id.vr(Tag.STUDY_INSTANCE_UID));
+        assertEquals(0, id.bytes(Tag.STUDY_INSTANCE_UID).length);
+        assertEquals("20240101-20241231", id.string(Tag.STUDY_DATE));
+        assertTrue(id.contains(Tag.NUMBER_OF_STUDY_RELATED_INSTANCES));
+    }
+
+    @Test
+    void shouldRejectUnknownKeys()
+    {
+        assertThrows(IllegalArgumentException.class, () -> FindScu.identifier(List.of("NoSuchKeyword=1")));
+        assertThrows(IllegalArgumentException.class, () -> FindScu.identifier(List.of("0010,00zz")));
+    }
+}
