@@ -24,8 +24,8 @@ import java.util.TreeMap;
 
 /**
  * Modality Worklist items (PS3.4 Annex K) kept as files in one directory, as DCMTK's wlmscpfs keeps its
- * {@code *.wl} files: each regular file directly in the directory is one item. Subdirectories and files whose name
- * starts with '.' (wlmscpfs's {@code .lockfile}) are ignored.
+ * {@code *.wl} files: each regular file directly in the directory is one item. Subdirectories, files whose name
+ * starts with '.' and wlmscpfs's {@code lockfile} are ignored.
  * <p>
  * A file is either a DICOM Part 10 file (preamble and "DICM", or a meta group without preamble; the data set in the
  * transfer syntax of its meta group, which must be Implicit or Explicit VR Little Endian) or a raw data set in
@@ -91,7 +91,8 @@ public final class WorklistDirectory
         {
             for (final Path file : files)
             {
-                if (file.getFileName().toString().startsWith("."))
+                final String name = file.getFileName().toString();
+                if (name.startsWith(".") || name.equals("lockfile"))
                 {
                     continue;
                 }

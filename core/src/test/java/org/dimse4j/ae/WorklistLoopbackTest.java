@@ -85,7 +85,8 @@ class WorklistLoopbackTest
         writeRaw(dir.resolve("4.wl"), item("SMITH^ANNA", "P4", "A4", "US", "USROOM", "20261124", "1200"));
         writePart10(dir.resolve("not-a-worklist-item.dcm"), new DataSet().putString(Tag.PATIENT_NAME, "NO^SPS"));
         Files.writeString(dir.resolve("README.txt"), "not DICOM at all");
-        Files.writeString(dir.resolve(".lockfile"), "");
+        Files.writeString(dir.resolve(".hidden"), "");
+        Files.writeString(dir.resolve("lockfile"), "");
     }
 
     private static Server serve(final WorklistDirectory worklist) throws IOException
