@@ -19,9 +19,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code findscu HOST PORT -k KEY[=VALUE]...}: the Query/Retrieve C-FIND SCU, as DCMTK's findscu (Study Root by
- * default, Patient Root with {@code -P}). Prints each match's attributes, one per line as dcmdump does, then a
- * summary; exits 0 only on Success.
+ * {@code findscu HOST PORT -k KEY[=VALUE]...}: the C-FIND SCU, as DCMTK's findscu (Study Root by default, Patient
+ * Root with {@code -P}, Modality Worklist with {@code -W}). Prints each match's attributes, one per line as dcmdump
+ * does, then a summary; exits 0 only on Success.
+ * <p>
+ * Keys inside sequences take DCMTK's path syntax: {@code SEQUENCE[N].KEY[=VALUE]}, each of SEQUENCE and KEY a
+ * keyword or {@code (gggg,eeee)}, e.g. {@code -k ScheduledProcedureStepSequence[0].Modality=CT}; items up to N
+ * are created as needed, and paths nest. A sequence key alone ({@code -k (0040,0100)}) asks for the whole
+ * sequence (an empty sequence: universal matching, every item returned).
  */
 @Command(name = "findscu", mixinStandardHelpOptions = true,
     description = "Query/Retrieve C-FIND SCU: sends one C-FIND-RQ built from -k keys and prints the matches.")
@@ -46,6 +51,9 @@ final class FindScu implements Callable<Integer>
     @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
     boolean studyRoot;
 
+    @Option(names = {"-W", "--worklist"}, description = "Modality Worklist information model.")
+    boolean worklist;
+
     @Option(names = {"-k", "--key"}, paramLabel = "KEY[=VALUE]",
         description = "A key: a keyword (PatientName) or gggg,eeee, with a value to match or none to have it returned.")
     List<String> keys = new ArrayList<>();
@@ -56,12 +64,12 @@ final class FindScu implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (patientRoot && studyRoot)
+        if ((patientRoot ? 1 : 0) + (studyRoot ? 1 : 0) + (worklist ? 1 : 0) > 1)
         {
-            throw new IllegalArgumentException("-P and -S exclude each other");
+            throw new IllegalArgumentException("-P, -S and -W exclude each other");
         }
-        final String sopClass = patientRoot ? Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND :
-            Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND;
+        final String sopClass = worklist ? Uid.MODALITY_WORKLIST_INFORMATION_MODEL_FIND : patientRoot ?
+            Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND : Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND;
         final DataSet identifier = identifier(keys);
         final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle)).build();
         final int[] count = new int[1];
@@ -87,9 +95,10 @@ final class FindScu implements Callable<Integer>
     }
 
     /**
-     * @param keys {@code KEY} or {@code KEY=VALUE}, KEY a keyword or {@code gggg,eeee} (parentheses allowed).
+     * @param keys {@code KEY} or {@code KEY=VALUE}, KEY a keyword or {@code gggg,eeee} (parentheses allowed), or a
+     *             path {@code SEQUENCE[N].KEY} into a sequence item.
      * @return the identifier.
-     * @throws IllegalArgumentException for an unknown keyword or a malformed tag.
+     * @throws IllegalArgumentException for an unknown keyword or a malformed tag or path.
      */
     static DataSet identifier(final List<String> keys)
     {
@@ -97,37 +106,83 @@ final class FindScu implements Callable<Integer>
         for (final String key : keys)
         {
             final int eq = key.indexOf('=');
-            final String name = (eq < 0 ? key : key.substring(0, eq)).trim();
+            String name = (eq < 0 ? key : key.substring(0, eq)).trim();
             final String value = eq < 0 ? "" : key.substring(eq + 1);
-            final int tag = tagOf(name);
-            final int vr = ElementDictionary.vr(tag);
-            if (vr == ValueRepresentation.SQ)
+            DataSet target = identifier;
+            int open;
+            while ((open = name.indexOf('[')) >= 0)
             {
-                if (!value.isEmpty())
+                final int close = name.indexOf("].", open);
+                if (close < 0)
                 {
-                    throw new IllegalArgumentException("sequence key " + name + " cannot take a value here");
+                    throw new IllegalArgumentException("bad sequence path " + name + ": expected SEQUENCE[N].KEY");
                 }
-                identifier.putSequence(tag);
+                final int sequenceTag = tagOf(name.substring(0, open).trim());
+                if (ElementDictionary.vr(sequenceTag) != ValueRepresentation.SQ)
+                {
+                    throw new IllegalArgumentException(name.substring(0, open) + " is not a sequence");
+                }
+                final int n;
+                try
+                {
+                    n = Integer.parseInt(name.substring(open + 1, close).trim());
+                }
+                catch (final NumberFormatException ex)
+                {
+                    throw new IllegalArgumentException("bad item number in " + name);
+                }
+                if (n < 0 || n > 64)
+                {
+                    throw new IllegalArgumentException("item number out of range in " + name);
+                }
+                if (target.vr(sequenceTag) != ValueRepresentation.SQ)
+                {
+                    target.putSequence(sequenceTag);
+                }
+                while (target.sequence(sequenceTag).size() <= n)
+                {
+                    target.addItem(sequenceTag);
+                }
+                target = target.sequence(sequenceTag).get(n);
+                name = name.substring(close + 2).trim();
             }
-            else if (value.isEmpty())
-            {
-                identifier.put(tag, vr == ValueRepresentation.UN ? ValueRepresentation.LO : vr, null);
-            }
-            else if (DataSet.isText(vr))
-            {
-                identifier.putString(tag, vr, value);
-            }
-            else if (vr == ValueRepresentation.US || vr == ValueRepresentation.UL || vr == ValueRepresentation.SS ||
-                vr == ValueRepresentation.SL)
-            {
-                identifier.putInt(tag, Integer.parseInt(value.trim()));
-            }
-            else
-            {
-                throw new IllegalArgumentException("cannot give a value to " + name + " (VR " + vr + ")");
-            }
+            put(target, name, value);
         }
         return identifier;
+    }
+
+    private static void put(final DataSet identifier, final String name, final String value)
+    {
+        final int tag = tagOf(name);
+        final int vr = ElementDictionary.vr(tag);
+        if (vr == ValueRepresentation.SQ)
+        {
+            if (!value.isEmpty())
+            {
+                throw new IllegalArgumentException("sequence key " + name + " cannot take a value here");
+            }
+            if (identifier.vr(tag) != ValueRepresentation.SQ)
+            {
+                identifier.putSequence(tag);
+            }
+        }
+        else if (value.isEmpty())
+        {
+            identifier.put(tag, vr == ValueRepresentation.UN ? ValueRepresentation.LO : vr, null);
+        }
+        else if (DataSet.isText(vr))
+        {
+            identifier.putString(tag, vr, value);
+        }
+        else if (vr == ValueRepresentation.US || vr == ValueRepresentation.UL || vr == ValueRepresentation.SS ||
+            vr == ValueRepresentation.SL)
+        {
+            identifier.putInt(tag, Integer.parseInt(value.trim()));
+        }
+        else
+        {
+            throw new IllegalArgumentException("cannot give a value to " + name + " (VR " + vr + ")");
+        }
     }
 
     private static int tagOf(final String name)

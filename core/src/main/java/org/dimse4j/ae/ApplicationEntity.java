@@ -40,12 +40,14 @@ public final class ApplicationEntity
     private final long dimseTimeoutMs;
     private final InstanceStore store;
     private final org.dimse4j.archive.ArchiveIndex queryIndex;
+    private final org.dimse4j.archive.WorklistDirectory worklist;
     private final int requestedWindow;
 
     private ApplicationEntity(final Builder builder)
     {
         this.store = builder.store;
         this.queryIndex = builder.queryIndex;
+        this.worklist = builder.worklist;
         this.requestedWindow = builder.requestedWindow;
         this.aeTitle = builder.aeTitle;
         this.policy = builder.policy.aeTitle(builder.aeTitle).maxPduLength(builder.settings.maxPduLength());
@@ -93,6 +95,12 @@ public final class ApplicationEntity
     public org.dimse4j.archive.ArchiveIndex queryIndex()
     {
         return queryIndex;
+    }
+
+    /** @return the worklist Modality Worklist C-FIND is answered from, or null when this AE offers none. */
+    public org.dimse4j.archive.WorklistDirectory worklist()
+    {
+        return worklist;
     }
 
     /** @return how long an SCU waits for a response; 0 = forever. */
@@ -203,6 +211,7 @@ public final class ApplicationEntity
         private long dimseTimeoutMs;
         private InstanceStore store;
         private org.dimse4j.archive.ArchiveIndex queryIndex;
+        private org.dimse4j.archive.WorklistDirectory worklist;
         private int requestedWindow = 1;
 
         private Builder(final String aeTitle)
@@ -279,6 +288,25 @@ public final class ApplicationEntity
                     org.dimse4j.data.TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
                 accept(org.dimse4j.data.Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND, syntaxes);
                 accept(org.dimse4j.data.Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND, syntaxes);
+            }
+            return this;
+        }
+
+        /**
+         * Answers Modality Worklist C-FIND (PS3.4 Annex K) from a worklist directory: accepts Modality Worklist
+         * Information Model - FIND with Explicit and Implicit VR Little Endian.
+         *
+         * @param worklist the worklist; null offers no worklist C-FIND.
+         * @return this.
+         */
+        public Builder worklist(final org.dimse4j.archive.WorklistDirectory worklist)
+        {
+            this.worklist = worklist;
+            if (worklist != null)
+            {
+                accept(org.dimse4j.data.Uid.MODALITY_WORKLIST_INFORMATION_MODEL_FIND,
+                    List.of(org.dimse4j.data.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
+                        org.dimse4j.data.TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN));
             }
             return this;
         }

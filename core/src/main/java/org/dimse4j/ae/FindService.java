@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.dimse4j.archive.ArchiveIndex;
 import org.dimse4j.archive.ArchiveIndex.Level;
+import org.dimse4j.archive.WorklistDirectory;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.DataSetException;
 import org.dimse4j.data.DataSetReader;
@@ -49,6 +50,12 @@ import java.util.List;
  * One operation at a time (the default asynchronous operations window of 1): a C-FIND-RQ arriving while another is
  * under way ends the earlier one without a final response. The index is matched in full when the identifier
  * arrives (a linear scan: control plane), and the matches are kept until sent.
+ * <p>
+ * <b>Modality Worklist.</b> With a {@link WorklistDirectory}, C-FIND on the Modality Worklist Information Model
+ * (PS3.4 Annex K) is answered the same way, the candidates being the worklist items: no Query/Retrieve Level,
+ * sequence matching on Scheduled Procedure Step Sequence (0040,0100), whose key must hold at most one item (else
+ * 0xA900), and each Pending response holds just the request's keys ({@link QueryResponse}, the sequence cut to
+ * the requested keys of the matching steps).
  */
 final class FindService
 {
@@ -61,6 +68,8 @@ final class FindService
     static final int MAX_IDENTIFIER_LENGTH = 1 << 20;
 
     private final ArchiveIndex index;
+    private final WorklistDirectory worklist;
+    private boolean worklistQuery;
     private final String aeTitle;
     private final ExpandableArrayBuffer identifierBuffer = new ExpandableArrayBuffer(1024);
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
@@ -83,8 +92,34 @@ final class FindService
 
     FindService(final ArchiveIndex index, final String aeTitle)
     {
+        this(index, null, aeTitle);
+    }
+
+    /**
+     * @param index    the archive index for Patient and Study Root FIND, or null.
+     * @param worklist the worklist for Modality Worklist FIND, or null.
+     * @param aeTitle  our AE title.
+     */
+    FindService(final ArchiveIndex index, final WorklistDirectory worklist, final String aeTitle)
+    {
         this.index = index;
+        this.worklist = worklist;
         this.aeTitle = aeTitle;
+    }
+
+    /**
+     * @param sopClass an abstract syntax.
+     * @return true if this service answers C-FIND on it: the Q/R FIND models with an index, Modality Worklist
+     * FIND with a worklist.
+     */
+    boolean accepts(final String sopClass)
+    {
+        return index != null ? isFindModel(sopClass) || acceptsWorklist(sopClass) : acceptsWorklist(sopClass);
+    }
+
+    private boolean acceptsWorklist(final String sopClass)
+    {
+        return worklist != null && Uid.MODALITY_WORKLIST_INFORMATION_MODEL_FIND.equals(sopClass);
     }
 
     /**
@@ -116,6 +151,7 @@ final class FindService
         this.messageId = command.messageId();
         this.sopClass = association.abstractSyntax(contextId);
         this.patientRoot = Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND.equals(sopClass);
+        this.worklistQuery = Uid.MODALITY_WORKLIST_INFORMATION_MODEL_FIND.equals(sopClass);
         this.encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
         this.identifierLength = 0;
         provider.clearCancels();
@@ -166,6 +202,11 @@ final class FindService
                 "cannot parse identifier: " + ex.getMessage());
             return;
         }
+        if (worklistQuery)
+        {
+            startWorklist(provider, association);
+            return;
+        }
         level = Level.of(identifier.string(Tag.QUERY_RETRIEVE_LEVEL));
         final String invalid = validate();
         if (invalid != null)
@@ -184,6 +225,36 @@ final class FindService
         }
         LOG.debug("{}: C-FIND {} level {}: {} matches", association.name(), patientRoot ? "Patient Root" :
             "Study Root", level, matches.size());
+        next = 0;
+        outRemaining = 0;
+        active = true;
+        onTick(provider, association);
+    }
+
+    private void startWorklist(final DimseProvider provider, final Association association)
+    {
+        final List<DataSet> steps = identifier.sequence(Tag.SCHEDULED_PROCEDURE_STEP_SEQUENCE);
+        if (steps != null && steps.size() > 1)
+        {
+            fail(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+                "Scheduled Procedure Step Sequence key with more than one item");
+            return;
+        }
+        try
+        {
+            matches = worklist.find(identifier, MatchOptions.DEFAULT);
+        }
+        catch (final java.io.IOException ex)
+        {
+            fail(provider, association, Status.OUT_OF_RESOURCES, "cannot read the worklist: " + ex.getMessage());
+            return;
+        }
+        catch (final RuntimeException ex)
+        {
+            fail(provider, association, Status.CANNOT_UNDERSTAND, "cannot match: " + ex.getMessage());
+            return;
+        }
+        LOG.debug("{}: C-FIND Modality Worklist: {} matches", association.name(), matches.size());
         next = 0;
         outRemaining = 0;
         active = true;
@@ -285,16 +356,19 @@ final class FindService
     private void sendPending(final DimseProvider provider, final Association association, final DataSet match)
     {
         final DataSet response = QueryResponse.responseFor(identifier, match);
-        final Level top = patientRoot ? Level.PATIENT : Level.STUDY;
-        for (int l = top.ordinal(); l <= level.ordinal(); l++)
+        if (!worklistQuery)
         {
-            final int key = Level.values()[l].uniqueKey();
-            if (match.contains(key))
+            final Level top = patientRoot ? Level.PATIENT : Level.STUDY;
+            for (int l = top.ordinal(); l <= level.ordinal(); l++)
             {
-                response.put(key, match.vr(key), match.bytes(key).clone());
+                final int key = Level.values()[l].uniqueKey();
+                if (match.contains(key))
+                {
+                    response.put(key, match.vr(key), match.bytes(key).clone());
+                }
             }
+            response.putString(Tag.RETRIEVE_AE_TITLE, aeTitle);
         }
-        response.putString(Tag.RETRIEVE_AE_TITLE, aeTitle);
         final int length = response.encodedLength(encoding);
         out.checkLimit(length);
         response.write(out, 0, encoding);

@@ -51,7 +51,8 @@ public final class Server implements AutoCloseable
             loops[i] = new EventLoop("dimse4j-" + ae.aeTitle() + "-" + port + "-io-" + i, loops);
         }
         loops[0].listen(channel, new EventLoop.Acceptor(ae.settings(), ae.policy(),
-            () -> new DimseProvider(new ServiceDispatcher(ae.store(), ae.queryIndex(), ae.aeTitle())), counter));
+            () -> new DimseProvider(new ServiceDispatcher(ae.store(), ae.queryIndex(), ae.worklist(),
+                ae.aeTitle())), counter));
         runners = new AgentRunner[loopCount];
         for (int i = 0; i < loopCount; i++)
         {

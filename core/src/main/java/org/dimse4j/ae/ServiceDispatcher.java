@@ -25,7 +25,8 @@ import java.io.IOException;
  *       C-STORE-RSP follows the last fragment, with Success only once the writer has committed. A failed write
  *       answers 0xA700 (out of resources); a SOP class that does not match its context answers 0x0122.</li>
  *   <li>C-FIND, when an {@link org.dimse4j.archive.ArchiveIndex} is configured, on a Patient Root or Study Root
- *       FIND context: see {@link FindService}; its responses go out incrementally from {@link #onTick}.</li>
+ *       FIND context: see {@link FindService}; its responses go out incrementally from {@link #onTick}. Also
+ *       C-FIND on Modality Worklist FIND when a {@link org.dimse4j.archive.WorklistDirectory} is configured.</li>
  *   <li>Anything else: refused with 0x0211 (unrecognized operation) so that the peer is never left waiting.</li>
  * </ul>
  * If the association ends mid data set, the partial instance is removed.
@@ -52,8 +53,14 @@ final class ServiceDispatcher implements DimseHandler
 
     ServiceDispatcher(final InstanceStore store, final org.dimse4j.archive.ArchiveIndex index, final String aeTitle)
     {
+        this(store, index, null, aeTitle);
+    }
+
+    ServiceDispatcher(final InstanceStore store, final org.dimse4j.archive.ArchiveIndex index,
+        final org.dimse4j.archive.WorklistDirectory worklist, final String aeTitle)
+    {
         this.store = store;
-        this.find = index == null ? null : new FindService(index, aeTitle);
+        this.find = index == null && worklist == null ? null : new FindService(index, worklist, aeTitle);
     }
 
     /** {@inheritDoc} */
@@ -73,7 +80,7 @@ final class ServiceDispatcher implements DimseHandler
             return;
         }
         if (field == CommandField.C_FIND_RQ && find != null &&
-            FindService.isFindModel(association.abstractSyntax(contextId)))
+            find.accepts(association.abstractSyntax(contextId)))
         {
             find.onRequest(provider, association, contextId, command);
             return;
