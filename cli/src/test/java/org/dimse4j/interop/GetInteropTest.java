@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * C-GET interoperability with DCMTK 3.6: DCMTK's getscu against our qrscp (the SOP instances of one study arrive as
- * C-STORE sub-operations on the same association, with the data sets stored), and our getscu against our qrscp.
- * Loopback only.
+ * C-STORE sub-operations on the same association, with the data sets stored), our getscu against our qrscp, and
+ * our getscu against DCMTK's dcmqrscp (instances stored into it by DCMTK's storescu). Loopback only.
  */
 @Timeout(60)
 final class GetInteropTest
@@ -126,5 +126,53 @@ final class GetInteropTest
                 assertEquals(stored.get(e.getKey()), e.getValue(), e.getKey());
             }
         }
+    }
+
+    @Test
+    void ourGetscuAgainstDcmqrscp() throws IOException
+    {
+        final Path instances = temp.resolve("instances");
+        archive(instances);
+        final Map<String, DataSet> stored = dataSets(instances);
+        final int port = Dcmtk.freePort();
+        final Path db = Files.createDirectories(temp.resolve("db"));
+        final Path config = temp.resolve("dcmqrscp.cfg");
+        Files.writeString(config, String.join("\n",
+            "NetworkTCPPort  = " + port,
+            "MaxPDUSize      = 16384",
+            "MaxAssociations = 16",
+            "HostTable BEGIN",
+            "HostTable END",
+            "VendorTable BEGIN",
+            "VendorTable END",
+            "AETable BEGIN",
+            "DCMQRSCP  " + db + "  RW  (200, 1024mb)  ANY",
+            "AETable END",
+            ""));
+        // forking mode, as in QueryInteropTest
+        final Dcmtk.Run scp = dcmtk.start("dcmqrscp", "-c", config.toString());
+        Dcmtk.awaitPort(port, 10_000, scp);
+        final List<String> storescu = new java.util.ArrayList<>(List.of("-aec", "DCMQRSCP", HOST,
+            Integer.toString(port)));
+        try (Stream<Path> files = Files.list(instances))
+        {
+            files.sorted().forEach(f -> storescu.add(f.toString()));
+        }
+        assertEquals(0, dcmtk.run("storescu", storescu.toArray(String[]::new)).exitCode());
+
+        final Path out = temp.resolve("from-dcmqrscp");
+        final OurTool.Result result = OurTool.run(dcmtk, "getscu", "-S", "-aec", "DCMQRSCP", "-k",
+            "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + STUDY_A, "-od", out.toString(), HOST,
+            Integer.toString(port));
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("5 received; completed 5, failed 0, warning 0; status 0x0000"),
+            result.out());
+        final Map<String, DataSet> received = dataSets(out);
+        assertEquals(5, received.size());
+        for (final Map.Entry<String, DataSet> e : received.entrySet())
+        {
+            assertEquals(stored.get(e.getKey()), e.getValue(), e.getKey());
+        }
+        scp.destroy();
     }
 }
