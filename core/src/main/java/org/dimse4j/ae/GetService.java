@@ -53,6 +53,9 @@ import java.util.List;
  * <b>One C-GET at a time per association</b> (the default asynchronous operations window): a C-GET-RQ arriving
  * while another is under way is refused with 0xA702 once the current sub-operation's message is out (messages are
  * never interleaved). The matches are resolved in full when the identifier arrives (a linear scan of the index).
+ * Each sub-operation reads its file's head ({@link Part10Reader#read}) on the I/O thread. A C-FIND running on the
+ * same association at the same time (a window larger than 1) is not coordinated with it: their messages could
+ * interleave, so do not negotiate such a window for C-GET.
  */
 final class GetService
 {

@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class GetLoopbackTest
 {
     private static final String STUDY_ROOT = Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET;
+    private static final String PATIENT_ROOT = Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET;
     private static final String CT = "1.2.840.10008.5.1.4.1.1.2";
     private static final String MR = "1.2.840.10008.5.1.4.1.1.4";
 
@@ -80,6 +81,7 @@ class GetLoopbackTest
     {
         final List<ContextRequest> contexts = new ArrayList<>();
         contexts.add(ContextRequest.of(STUDY_ROOT, List.of(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)));
+        contexts.add(ContextRequest.of(PATIENT_ROOT, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN)));
         for (final String sop : storageClasses)
         {
             contexts.add(ContextRequest.retrieveStorage(sop, TransferSyntax.UNCOMPRESSED));
@@ -204,6 +206,29 @@ class GetLoopbackTest
             assertEquals(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, result.status());
             assertEquals(3, result.failed());
             assertEquals(3, result.failedSopInstanceUids().size());
+        }
+    }
+
+    @Test
+    void shouldGetAPatientInPatientRoot() throws IOException
+    {
+        final Path dir = tmp.resolve("archive");
+        final ArchiveIndex index = archive(dir, "1.2.3.500", 2, 2, CT, 1000);
+        addTo(index, dir, "1.2.3.600", 1, 1, CT, 1000);
+        final String patientId = index.entry("1.2.3.500.1.1").attributes().string(Tag.PATIENT_ID);
+        try (Server server = serve(dir, index); ClientAssociation assoc = connect(server, CT))
+        {
+            final ClientAssociation.GetResult result = assoc.get(PATIENT_ROOT, new DataSet()
+                .putString(Tag.QUERY_RETRIEVE_LEVEL, "PATIENT").putString(Tag.PATIENT_ID, patientId),
+                tmp.resolve("out"), null);
+            assertEquals(Status.SUCCESS, result.status());
+            assertEquals(4, result.completed());
+            final ClientAssociation.GetResult noPatient = assoc.get(PATIENT_ROOT, keys("STUDY", "1.2.3.600"),
+                tmp.resolve("out2"), null);
+            assertEquals(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, noPatient.status());
+            final ClientAssociation.GetResult studyLevel = assoc.get(STUDY_ROOT, keys("PATIENT", "1.2.3.600")
+                .putString(Tag.PATIENT_ID, patientId), tmp.resolve("out3"), null);
+            assertEquals(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, studyLevel.status());
         }
     }
 }
