@@ -207,6 +207,18 @@ class GetLoopbackTest
             assertEquals(3, result.failed());
             assertEquals(3, result.failedSopInstanceUids().size());
         }
+        // a CT storage context without role selection: the SCP role was not granted, nothing may be sent on it
+        try (Server server = serve(dir, index); ClientAssociation assoc = ApplicationEntity.named("GETSCU")
+            .dimseTimeoutMs(20_000).build().connect("127.0.0.1", server.port(), "QRSCP",
+                List.of(ContextRequest.of(STUDY_ROOT), ContextRequest.of(CT)), null))
+        {
+            final ClientAssociation.GetResult result = assoc.get(STUDY_ROOT, keys("STUDY", "1.2.3.400"),
+                tmp.resolve("out3"), null);
+            assertEquals(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, result.status());
+            assertEquals(0, result.completed());
+            assertEquals(3, result.failed());
+            assertTrue(result.received().isEmpty());
+        }
     }
 
     @Test
