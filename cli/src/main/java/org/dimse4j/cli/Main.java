@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dimse4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "DICOM network tools on the dimse4j stack.",
-    subcommands = {EchoScu.class, EchoScp.class, StoreScu.class, StoreScp.class, FindScu.class, QrScp.class, WlmScp.class,
+    subcommands = {EchoScu.class, EchoScp.class, StoreScu.class, StoreScp.class, FindScu.class, GetScu.class,
+        QrScp.class, WlmScp.class,
         MkInstances.class, TcpCeiling.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable

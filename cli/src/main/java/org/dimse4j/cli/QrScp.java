@@ -16,12 +16,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code qrscp PORT}: a Query/Retrieve SCP answering C-FIND (Patient Root and Study Root) from an archive
+ * {@code qrscp PORT}: a Query/Retrieve SCP answering C-FIND and C-GET (Patient Root and Study Root) from an archive
  * directory, which it indexes at start; also a Storage SCP whose stored instances are queryable at once, and a
  * Verification SCP.
  */
 @Command(name = "qrscp", mixinStandardHelpOptions = true,
-    description = {"Query/Retrieve SCP (C-FIND, Patient and Study Root) over an archive directory, indexed at start; "
+    description = {"Query/Retrieve SCP (C-FIND and C-GET, Patient and Study Root) over an archive directory, "
+        + "indexed at start; "
         + "also stores (C-STORE) into it and answers C-ECHO. Runs until interrupted (Ctrl-C)."})
 final class QrScp implements Callable<Integer>
 {

@@ -273,8 +273,11 @@ public final class ApplicationEntity
         }
 
         /**
-         * Answers C-FIND from an archive index: accepts Study Root and Patient Root Query/Retrieve FIND with
-         * Explicit and Implicit VR Little Endian.
+         * Answers C-FIND and C-GET from an archive index: accepts Study Root and Patient Root Query/Retrieve FIND
+         * and GET with Explicit and Implicit VR Little Endian, and, for the C-STORE sub-operations of a C-GET, grants
+         * the requestor the SCP role (role selection) for every storage SOP class; storage SOP classes not yet
+         * accepted are accepted with all known transfer syntaxes (sub-operations are sent on a context whose
+         * transfer syntax is the file's: nothing is transcoded).
          *
          * @param index the index; null offers no C-FIND.
          * @return this.
@@ -288,6 +291,16 @@ public final class ApplicationEntity
                     org.dimse4j.data.TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
                 accept(org.dimse4j.data.Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND, syntaxes);
                 accept(org.dimse4j.data.Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND, syntaxes);
+                accept(org.dimse4j.data.Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET, syntaxes);
+                accept(org.dimse4j.data.Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET, syntaxes);
+                for (final String storage : org.dimse4j.data.StorageSopClasses.ALL)
+                {
+                    if (!policy.acceptedSyntaxes().containsKey(storage))
+                    {
+                        accept(storage, org.dimse4j.data.TransferSyntax.ALL_KNOWN);
+                    }
+                    policy.acceptScuRole(storage);
+                }
             }
             return this;
         }

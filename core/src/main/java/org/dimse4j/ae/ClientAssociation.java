@@ -329,7 +329,221 @@ public final class ClientAssociation implements AutoCloseable
         }
     }
 
-    /** @return the Message ID of the C-FIND under way (for {@link #cancel(int)} from its callback), or -1. */
+    /**
+     * What a C-GET ended with.
+     *
+     * @param status                 the final status: 0x0000 Success, 0xB000 some failed or had warnings, 0xFE00
+     *                               Cancel, 0xA702 all failed, or another failure.
+     * @param remaining              Number of Remaining Sub-operations of the last response that had it, or -1.
+     * @param completed              Number of Completed Sub-operations (last response that had it), or -1.
+     * @param failed                 Number of Failed Sub-operations, or -1.
+     * @param warning                Number of Warning Sub-operations, or -1.
+     * @param failedSopInstanceUids  Failed SOP Instance UID List (0008,0058) of the final response, or empty.
+     * @param received               the files written, in arrival order.
+     */
+    public record GetResult(int status, int remaining, int completed, int failed, int warning,
+        List<String> failedSopInstanceUids, List<Path> received)
+    {
+    }
+
+    /**
+     * Largest C-STORE sub-operation (command plus data set) {@link #get} accepts: they pass the pull queue, whose
+     * off-heap ring (made on the first {@link #get}) is eight times as large (64 MiB).
+     */
+    public static final int MAX_GET_INSTANCE_LENGTH = 1 << 23;
+
+    /**
+     * Sends a C-GET-RQ on the first context accepted for {@code sopClass} and, while it runs, serves the C-STORE
+     * sub-operations the peer sends on this association: each data set is written as a Part 10 file named after its
+     * SOP Instance UID under {@code outputDirectory} (File Meta Information with the context's transfer syntax,
+     * then the data set as received), and answered Success (0xA700 if the file cannot be written). For the peer to
+     * be able to send them, propose the storage contexts with {@link ContextRequest#retrieveStorage}.
+     * <p>
+     * Sub-operations pass through the pull queue ({@link #getMsg}): each is copied whole, and one larger than
+     * {@link #MAX_GET_INSTANCE_LENGTH} aborts the association.
+     *
+     * @param sopClass        the GET SOP class, e.g. Study Root Query/Retrieve Information Model - GET.
+     * @param identifier      Query/Retrieve Level and the unique keys.
+     * @param outputDirectory where received instances go (created if missing).
+     * @param onPending       called with the counters of each Pending response, on this thread; may call
+     *                        {@link #cancel(int)} with {@link #findMessageId()}; may be null.
+     * @return the final status, counters, and the files received.
+     * @throws IOException if no such context was accepted, no message came within the DIMSE timeout, or the
+     *                     association ended.
+     */
+    public GetResult get(final String sopClass, final DataSet identifier, final Path outputDirectory,
+        final Consumer<GetResult> onPending) throws IOException
+    {
+        final int contextId = association.contextIdFor(sopClass);
+        if (contextId < 0)
+        {
+            throw new IOException("the peer accepted no presentation context for " + sopClass);
+        }
+        java.nio.file.Files.createDirectories(outputDirectory);
+        responses.queue(MAX_GET_INSTANCE_LENGTH * 8, MAX_GET_INSTANCE_LENGTH);
+        final int encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
+        final int length = identifier.encodedLength(encoding);
+        final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Math.max(length, 1)]);
+        identifier.write(encoded, 0, encoding);
+        final int messageId = nextMessageId();
+        beginMsg(contextId)
+            .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
+            .putUS(CommandElement.COMMAND_FIELD, CommandField.C_GET_RQ)
+            .putUS(CommandElement.MESSAGE_ID, messageId)
+            .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
+            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT);
+        findMessageId = messageId;
+        findContextId = contextId;
+        final List<Path> received = new java.util.ArrayList<>();
+        int remaining = -1;
+        int completed = -1;
+        int failed = -1;
+        int warning = -1;
+        try
+        {
+            sendMsg(encoded, 0, length);
+            long lastNs = System.nanoTime();
+            while (true)
+            {
+                final MessageQueue.ReceivedMessage msg = getMsg(true);
+                if (msg == null)
+                {
+                    if (association.isClosed() || association.outcome() != Outcome.OPEN)
+                    {
+                        throw ended("association ended during C-GET");
+                    }
+                    if (dimseTimeoutNs == 0 || System.nanoTime() - lastNs < dimseTimeoutNs)
+                    {
+                        continue;
+                    }
+                    association.abort();
+                    association.close();
+                    throw new AssociationException("no C-GET message within the DIMSE timeout; association aborted",
+                        Outcome.ABORTED_LOCALLY, 0);
+                }
+                lastNs = System.nanoTime();
+                final CommandDecoder command = msg.command();
+                if (command.commandField() == CommandField.C_STORE_RQ)
+                {
+                    storeSubOperation(msg, outputDirectory, received);
+                    continue;
+                }
+                if (command.commandField() != CommandField.C_GET_RSP ||
+                    command.messageIdBeingRespondedTo() != messageId)
+                {
+                    continue;
+                }
+                remaining = command.contains(CommandElement.NUMBER_OF_REMAINING_SUB_OPERATIONS) ?
+                    command.remainingSubOperations() : Status.isPending(command.status()) ? remaining : -1;
+                completed = counter(command, CommandElement.NUMBER_OF_COMPLETED_SUB_OPERATIONS, completed);
+                failed = counter(command, CommandElement.NUMBER_OF_FAILED_SUB_OPERATIONS, failed);
+                warning = counter(command, CommandElement.NUMBER_OF_WARNING_SUB_OPERATIONS, warning);
+                final int status = command.status();
+                if (Status.isPending(status))
+                {
+                    if (onPending != null)
+                    {
+                        onPending.accept(new GetResult(status, remaining, completed, failed, warning, List.of(),
+                            List.copyOf(received)));
+                    }
+                    continue;
+                }
+                List<String> failedUids = List.of();
+                if (msg.hasDataSet())
+                {
+                    final DataSet list = DataSet.read(msg.dataSetBuffer(), msg.dataSetOffset(), msg.dataSetLength(),
+                        encoding);
+                    final String[] uids = list.strings(org.dimse4j.data.Tag.FAILED_SOP_INSTANCE_UID_LIST);
+                    failedUids = uids == null ? List.of() : List.of(uids);
+                }
+                return new GetResult(status, remaining, completed, failed, warning, failedUids, received);
+            }
+        }
+        finally
+        {
+            findMessageId = -1;
+            findContextId = -1;
+        }
+    }
+
+    private static int counter(final CommandDecoder command, final int tag, final int previous)
+    {
+        return command.contains(tag) ? command.us(tag) : previous;
+    }
+
+    private void storeSubOperation(final MessageQueue.ReceivedMessage msg, final Path outputDirectory,
+        final List<Path> received) throws IOException
+    {
+        final CommandDecoder command = msg.command();
+        final int contextId = msg.contextId();
+        final int messageId = command.messageId();
+        final String sopClass = command.affectedSopClassUid();
+        final String sopInstance = command.affectedSopInstanceUid();
+        int status = Status.SUCCESS;
+        String error = null;
+        if (sopClass == null || sopInstance == null || !msg.hasDataSet())
+        {
+            status = Status.CANNOT_UNDERSTAND;
+            error = "C-STORE-RQ without SOP class, instance or data set";
+        }
+        else
+        {
+            final Path file = outputDirectory.resolve(sopInstance.replaceAll("[^0-9A-Za-z.]", "_") + ".dcm");
+            try
+            {
+                writePart10(file, sopClass, sopInstance, association.transferSyntax(contextId), msg);
+                received.add(file);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                status = Status.OUT_OF_RESOURCES;
+                error = "cannot write " + file.getFileName();
+            }
+        }
+        final org.dimse4j.dimse.CommandEncoder rsp = beginMsg(contextId);
+        if (sopClass != null)
+        {
+            rsp.putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass);
+        }
+        rsp.putUS(CommandElement.COMMAND_FIELD, CommandField.C_STORE_RSP)
+            .putUS(CommandElement.MESSAGE_ID_BEING_RESPONDED_TO, messageId)
+            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_NONE)
+            .putUS(CommandElement.STATUS, status);
+        if (error != null)
+        {
+            rsp.putString(CommandElement.ERROR_COMMENT, error.length() > 64 ? error.substring(0, 64) : error);
+        }
+        if (sopInstance != null)
+        {
+            rsp.putUid(CommandElement.AFFECTED_SOP_INSTANCE_UID, sopInstance);
+        }
+        sendMsg();
+    }
+
+    private void writePart10(final Path file, final String sopClass, final String sopInstance,
+        final String transferSyntax, final MessageQueue.ReceivedMessage msg) throws IOException
+    {
+        final int metaLength = org.dimse4j.data.Part10Writer.metaLength(sopClass, sopInstance, transferSyntax,
+            association.associateRequest().calledAeTitle());
+        final int dataSetLength = msg.dataSetLength();
+        final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(metaLength + dataSetLength);
+        final UnsafeBuffer view = new UnsafeBuffer(bytes);
+        org.dimse4j.data.Part10Writer.writeMeta(view, 0, sopClass, sopInstance, transferSyntax,
+            association.associateRequest().calledAeTitle());
+        view.putBytes(metaLength, msg.dataSetBuffer(), msg.dataSetOffset(), dataSetLength);
+        final Path partial = file.resolveSibling(file.getFileName() + ".part");
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            while (bytes.hasRemaining())
+            {
+                channel.write(bytes);
+            }
+        }
+        java.nio.file.Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** @return the Message ID of the C-FIND or C-GET under way (for {@link #cancel(int)} from its callback), or -1. */
     public int findMessageId()
     {
         return findMessageId;
@@ -339,9 +553,9 @@ public final class ClientAssociation implements AutoCloseable
      * Sends a C-CANCEL-RQ for an operation under way, on its presentation context. The operation then ends with
      * its final response (normally 0xFE00 Cancel), which the caller of {@link #find} receives.
      *
-     * @param messageId the Message ID of the C-FIND to cancel.
+     * @param messageId the Message ID of the C-FIND or C-GET to cancel.
      * @throws IOException if the association ended.
-     * @throws IllegalStateException if no C-FIND with that Message ID is under way.
+     * @throws IllegalStateException if no C-FIND or C-GET with that Message ID is under way.
      */
     public void cancel(final int messageId) throws IOException
     {
@@ -654,6 +868,15 @@ public final class ClientAssociation implements AutoCloseable
                 queue = new MessageQueue(1 << 20, 1 << 19);
             }
             return queue;
+        }
+
+        /** Makes the pull queue with a larger size if it is not made yet (C-GET sub-operations pass it). */
+        void queue(final int capacity, final int maxMessageLength)
+        {
+            if (queue == null)
+            {
+                queue = new MessageQueue(capacity, maxMessageLength);
+            }
         }
 
         @Override

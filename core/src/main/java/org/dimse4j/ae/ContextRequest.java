@@ -33,4 +33,17 @@ public record ContextRequest(String abstractSyntax, List<String> transferSyntaxe
     {
         return new ContextRequest(abstractSyntax, List.copyOf(transferSyntaxes), null, false);
     }
+
+    /**
+     * A storage context for receiving the C-STORE sub-operations of a C-GET: proposes the SCP role only (SCU = 0,
+     * SCP = 1 in the SCP/SCU Role Selection item), as DCMTK's getscu does.
+     *
+     * @param storageSopClass  a storage SOP class UID.
+     * @param transferSyntaxes transfer syntaxes, preferred first.
+     * @return the context.
+     */
+    public static ContextRequest retrieveStorage(final String storageSopClass, final List<String> transferSyntaxes)
+    {
+        return new ContextRequest(storageSopClass, List.copyOf(transferSyntaxes), Boolean.FALSE, true);
+    }
 }

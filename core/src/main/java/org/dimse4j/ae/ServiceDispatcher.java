@@ -27,6 +27,8 @@ import java.io.IOException;
  *   <li>C-FIND, when an {@link org.dimse4j.archive.ArchiveIndex} is configured, on a Patient Root or Study Root
  *       FIND context: see {@link FindService}; its responses go out incrementally from {@link #onTick}. Also
  *       C-FIND on Modality Worklist FIND when a {@link org.dimse4j.archive.WorklistDirectory} is configured.</li>
+ *   <li>C-GET, likewise, on a Patient Root or Study Root GET context: see {@link GetService}; its C-STORE
+ *       sub-operations go out from {@link #onTick} and their C-STORE-RSPs are routed back to it.</li>
  *   <li>Anything else: refused with 0x0211 (unrecognized operation) so that the peer is never left waiting.</li>
  * </ul>
  * If the association ends mid data set, the partial instance is removed.
@@ -37,6 +39,7 @@ final class ServiceDispatcher implements DimseHandler
 
     private final InstanceStore store;
     private final FindService find;
+    private final GetService get;
     private InstanceWriter writer;
     private boolean storing;
     private int storeContextId;
@@ -61,6 +64,7 @@ final class ServiceDispatcher implements DimseHandler
     {
         this.store = store;
         this.find = index == null && worklist == null ? null : new FindService(index, worklist, aeTitle);
+        this.get = index == null ? null : new GetService(index);
     }
 
     /** {@inheritDoc} */
@@ -85,6 +89,10 @@ final class ServiceDispatcher implements DimseHandler
             find.onRequest(provider, association, contextId, command);
             return;
         }
+        if (get != null && onGetCommand(provider, association, contextId, command))
+        {
+            return;
+        }
         if (CommandField.isResponse(field) || field == CommandField.C_CANCEL_RQ)
         {
             LOG.debug("{}: ignoring unsolicited {}", association.name(), CommandField.name(field));
@@ -107,6 +115,24 @@ final class ServiceDispatcher implements DimseHandler
             .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_NONE)
             .putUS(CommandElement.STATUS, status);
         provider.sendCommand();
+    }
+
+    /** @return true if the command was C-GET's: a C-GET-RQ on a GET context, or a sub-operation's C-STORE-RSP. */
+    private boolean onGetCommand(final DimseProvider provider, final Association association, final int contextId,
+        final CommandDecoder command)
+    {
+        final int field = command.commandField();
+        if (field == CommandField.C_GET_RQ && GetService.isGetModel(association.abstractSyntax(contextId)))
+        {
+            get.onRequest(provider, association, contextId, command);
+            return true;
+        }
+        if (field == CommandField.C_STORE_RSP && get.isAwaiting(command.messageIdBeingRespondedTo()))
+        {
+            get.onStoreResponse(provider, association, command);
+            return true;
+        }
+        return false;
     }
 
     private void beginStore(final Association association, final int contextId, final CommandDecoder command)
@@ -160,6 +186,11 @@ final class ServiceDispatcher implements DimseHandler
         if (find != null && find.isReceiving())
         {
             find.onFragment(provider, association, buffer, offset, length, last);
+            return;
+        }
+        if (get != null && get.isReceiving())
+        {
+            get.onFragment(provider, association, buffer, offset, length, last);
             return;
         }
         if (!storing || contextId != storeContextId)
@@ -234,7 +265,8 @@ final class ServiceDispatcher implements DimseHandler
     @Override
     public int onTick(final DimseProvider provider, final Association association)
     {
-        return find == null ? 0 : find.onTick(provider, association);
+        return (find == null ? 0 : find.onTick(provider, association)) +
+            (get == null ? 0 : get.onTick(provider, association));
     }
 
     /** {@inheritDoc} */
@@ -244,6 +276,10 @@ final class ServiceDispatcher implements DimseHandler
         if (find != null)
         {
             find.onClosed();
+        }
+        if (get != null)
+        {
+            get.onClosed();
         }
         if (writer != null)
         {
