@@ -7,7 +7,6 @@ import org.dimse4j.archive.ArchiveIndex.Level;
 import org.dimse4j.archive.WorklistDirectory;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.DataSetException;
-import org.dimse4j.data.DataSetReader;
 import org.dimse4j.data.Tag;
 import org.dimse4j.data.Uid;
 import org.dimse4j.dimse.CommandDecoder;
@@ -65,15 +64,14 @@ final class FindService
     private static final int MAX_RESPONSES_PER_TICK = 64;
 
     /** Largest identifier accepted; a longer one is answered 0xA700 (out of resources). */
-    static final int MAX_IDENTIFIER_LENGTH = 1 << 20;
+    static final int MAX_IDENTIFIER_LENGTH = IdentifierAssembler.MAX_IDENTIFIER_LENGTH;
 
     private final ArchiveIndex index;
     private final WorklistDirectory worklist;
     private boolean worklistQuery;
     private final String aeTitle;
-    private final ExpandableArrayBuffer identifierBuffer = new ExpandableArrayBuffer(1024);
+    private final IdentifierAssembler identifierAssembler = new IdentifierAssembler();
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
-    private int identifierLength;
     private boolean receiving;
     private boolean active;
     private int contextId;
@@ -86,7 +84,6 @@ final class FindService
     private int next;
     private int outOffset;
     private int outRemaining;
-    private int encoding;
     private int failStatus = -1;
     private String failError;
 
@@ -152,8 +149,7 @@ final class FindService
         this.sopClass = association.abstractSyntax(contextId);
         this.patientRoot = Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND.equals(sopClass);
         this.worklistQuery = Uid.MODALITY_WORKLIST_INFORMATION_MODEL_FIND.equals(sopClass);
-        this.encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
-        this.identifierLength = 0;
+        identifierAssembler.begin(association, contextId);
         provider.clearCancels();
         this.failStatus = -1;
         this.failError = null;
@@ -168,15 +164,10 @@ final class FindService
     void onFragment(final DimseProvider provider, final Association association, final DirectBuffer buffer,
         final int offset, final int length, final boolean last)
     {
-        if (failStatus < 0 && identifierLength + (long)length > MAX_IDENTIFIER_LENGTH)
+        if (failStatus < 0 && !identifierAssembler.append(buffer, offset, length))
         {
             failStatus = Status.OUT_OF_RESOURCES;
-            failError = "identifier longer than " + MAX_IDENTIFIER_LENGTH + " bytes";
-        }
-        if (failStatus < 0)
-        {
-            identifierBuffer.putBytes(identifierLength, buffer, offset, length);
-            identifierLength += length;
+            failError = IdentifierAssembler.tooLongMessage();
         }
         if (last)
         {
@@ -194,7 +185,7 @@ final class FindService
     {
         try
         {
-            identifier = DataSet.read(identifierBuffer, 0, identifierLength, encoding);
+            identifier = identifierAssembler.parse();
         }
         catch (final DataSetException | IllegalArgumentException ex)
         {
@@ -369,9 +360,9 @@ final class FindService
             }
             response.putString(Tag.RETRIEVE_AE_TITLE, aeTitle);
         }
-        final int length = response.encodedLength(encoding);
+        final int length = response.encodedLength(identifierAssembler.encoding());
         out.checkLimit(length);
-        response.write(out, 0, encoding);
+        response.write(out, 0, identifierAssembler.encoding());
         final CommandEncoder rsp = provider.beginCommand(association, contextId);
         rsp.putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
             .putUS(CommandElement.COMMAND_FIELD, CommandField.C_FIND_RSP)

@@ -6,7 +6,6 @@ import org.dimse4j.archive.ArchiveIndex;
 import org.dimse4j.archive.ArchiveIndex.Level;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.DataSetException;
-import org.dimse4j.data.DataSetReader;
 import org.dimse4j.data.ElementDictionary;
 import org.dimse4j.data.Part10Info;
 import org.dimse4j.data.Part10Reader;
@@ -65,9 +64,8 @@ final class GetService
     private static final int MAX_WORK_PER_TICK = 64;
 
     private final ArchiveIndex index;
-    private final ExpandableArrayBuffer identifierBuffer = new ExpandableArrayBuffer(1024);
+    private final IdentifierAssembler identifierAssembler = new IdentifierAssembler();
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
-    private int identifierLength;
     private boolean receiving;
     private boolean active;
     private int contextId;
@@ -75,7 +73,6 @@ final class GetService
     private int priority;
     private String sopClass;
     private boolean patientRoot;
-    private int encoding;
     private int failStatus = -1;
     private String failError;
 
@@ -152,8 +149,7 @@ final class GetService
         this.priority = command.priority() < 0 ? CommandElement.PRIORITY_MEDIUM : command.priority();
         this.sopClass = association.abstractSyntax(contextId);
         this.patientRoot = Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET.equals(sopClass);
-        this.encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
-        this.identifierLength = 0;
+        identifierAssembler.begin(association, contextId);
         provider.clearCancels();
         failStatus = -1;
         failError = null;
@@ -174,15 +170,10 @@ final class GetService
     void onFragment(final DimseProvider provider, final Association association, final DirectBuffer buffer,
         final int offset, final int length, final boolean last)
     {
-        if (failStatus < 0 && identifierLength + (long)length > FindService.MAX_IDENTIFIER_LENGTH)
+        if (failStatus < 0 && !identifierAssembler.append(buffer, offset, length))
         {
             failStatus = Status.OUT_OF_RESOURCES_NUMBER_OF_MATCHES;
-            failError = "identifier longer than " + FindService.MAX_IDENTIFIER_LENGTH + " bytes";
-        }
-        if (failStatus < 0)
-        {
-            identifierBuffer.putBytes(identifierLength, buffer, offset, length);
-            identifierLength += length;
+            failError = IdentifierAssembler.tooLongMessage();
         }
         if (last)
         {
@@ -201,7 +192,7 @@ final class GetService
         final DataSet identifier;
         try
         {
-            identifier = DataSet.read(identifierBuffer, 0, identifierLength, encoding);
+            identifier = identifierAssembler.parse();
         }
         catch (final DataSetException | IllegalArgumentException ex)
         {
@@ -563,9 +554,9 @@ final class GetService
         {
             final DataSet list = new DataSet().putStrings(Tag.FAILED_SOP_INSTANCE_UID_LIST,
                 failedUids.toArray(new String[0]));
-            final int length = list.encodedLength(encoding);
+            final int length = list.encodedLength(identifierAssembler.encoding());
             out.checkLimit(length);
-            list.write(out, 0, encoding);
+            list.write(out, 0, identifierAssembler.encoding());
             outContextId = contextId;
             outOffset = 0;
             outRemaining = length;
