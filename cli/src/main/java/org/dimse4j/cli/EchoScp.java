@@ -1,7 +1,6 @@
 package org.dimse4j.cli;
 
 import org.dimse4j.ae.ApplicationEntity;
-import org.dimse4j.ae.Server;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -9,7 +8,6 @@ import picocli.CommandLine.Parameters;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code echoscp PORT}: a Verification SCP that answers C-ECHO until stopped.
@@ -38,15 +36,6 @@ final class EchoScp implements Callable<Integer>
 
             .build();
         final InetSocketAddress address = acceptor.address(port);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final Server server = ae.listen(address);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            server.close();
-            stopped.countDown();
-        }, "dimse4j-shutdown"));
-        System.out.println(aeTitle + " listening on port " + server.port());
-        stopped.await();
-        return 0;
+        return Serving.untilStopped(ae, address, port -> aeTitle + " listening on port " + port, null);
     }
 }

@@ -13,7 +13,6 @@ import picocli.CommandLine.Parameters;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code qrscp PORT}: a Query/Retrieve SCP answering C-FIND and C-GET (Patient Root and Study Root) from an archive
@@ -62,25 +61,7 @@ final class QrScp implements Callable<Integer>
             .build();
         final InetSocketAddress address = bind == null ? new InetSocketAddress(port) :
             new InetSocketAddress(bind, port);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final Server listening = ae.listen(address);
-        server = listening;
-        final Thread hook = new Thread(() ->
-        {
-            listening.close();
-            stopped.countDown();
-        }, "dimse4j-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println(aeTitle + " listening on port " + listening.port() + ", archive " + root);
-        try
-        {
-            stopped.await();
-        }
-        catch (final InterruptedException ex)
-        {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            listening.close();
-        }
-        return 0;
+        return Serving.untilStopped(ae, address,
+            port -> aeTitle + " listening on port " + port + ", archive " + root, listening -> server = listening);
     }
 }

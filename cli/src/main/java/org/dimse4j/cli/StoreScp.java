@@ -1,7 +1,6 @@
 package org.dimse4j.cli;
 
 import org.dimse4j.ae.ApplicationEntity;
-import org.dimse4j.ae.Server;
 import org.dimse4j.archive.DirectoryStore;
 import org.dimse4j.data.TransferSyntax;
 import org.dimse4j.data.Uid;
@@ -14,7 +13,6 @@ import picocli.CommandLine.Parameters;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code storescp PORT}: a Storage SCP writing each received instance, as received, into a directory archive, as
@@ -103,26 +101,8 @@ final class StoreScp implements Callable<Integer>
         }
         final ApplicationEntity ae = builder.build();
         final InetSocketAddress address = acceptor.address(port);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final Server server = ae.listen(address);
-        final Thread hook = new Thread(() ->
-        {
-            server.close();
-            stopped.countDown();
-        }, "dimse4j-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println(aeTitle + " listening on port " + server.port() + ", archive " + store.root());
-        try
-        {
-            stopped.await();
-        }
-        catch (final InterruptedException ex)
-        {
-            // stopped in-process (tests, embedding): close and return normally
-            Runtime.getRuntime().removeShutdownHook(hook);
-            server.close();
-        }
-        return 0;
+        return Serving.untilStopped(ae, address,
+            port -> aeTitle + " listening on port " + port + ", archive " + store.root(), null);
     }
 
     /** @return a UID's keyword, or the UID when it is not registered. */

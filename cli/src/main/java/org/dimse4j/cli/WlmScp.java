@@ -1,7 +1,6 @@
 package org.dimse4j.cli;
 
 import org.dimse4j.ae.ApplicationEntity;
-import org.dimse4j.ae.Server;
 import org.dimse4j.archive.WorklistDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +10,6 @@ import picocli.CommandLine.Parameters;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code wlmscp PORT --worklist DIR}: a Modality Worklist SCP (C-FIND on Modality Worklist Information Model - FIND)
@@ -51,24 +49,7 @@ final class WlmScp implements Callable<Integer>
             .worklist(worklist)
             .build();
         final InetSocketAddress address = acceptor.address(port);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final Server server = ae.listen(address);
-        final Thread hook = new Thread(() ->
-        {
-            server.close();
-            stopped.countDown();
-        }, "dimse4j-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println(aeTitle + " listening on port " + server.port() + ", worklist " + worklist.directory());
-        try
-        {
-            stopped.await();
-        }
-        catch (final InterruptedException ex)
-        {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            server.close();
-        }
-        return 0;
+        return Serving.untilStopped(ae, address,
+            port -> aeTitle + " listening on port " + port + ", worklist " + worklist.directory(), null);
     }
 }
