@@ -271,41 +271,12 @@ public final class ClientAssociation implements AutoCloseable
     {
         final String sopClass = association.abstractSyntax(contextId);
         final int encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
-        final int length = identifier.encodedLength(encoding);
-        final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Math.max(length, 1)]);
-        identifier.write(encoded, 0, encoding);
-        final int messageId = nextMessageId();
-        beginMsg(contextId)
-            .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
-            .putUS(CommandElement.COMMAND_FIELD, CommandField.C_FIND_RQ)
-            .putUS(CommandElement.MESSAGE_ID, messageId)
-            .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
-            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT);
-        findMessageId = messageId;
-        findContextId = contextId;
         try
         {
-            sendMsg(encoded, 0, length);
-            long lastNs = System.nanoTime();
+            final int messageId = sendRequest(contextId, sopClass, CommandField.C_FIND_RQ, identifier, encoding);
             while (true)
             {
-                final MessageQueue.ReceivedMessage msg = getMsg(true);
-                if (msg == null)
-                {
-                    if (association.isClosed() || association.outcome() != Outcome.OPEN)
-                    {
-                        throw ended("association ended during C-FIND");
-                    }
-                    if (dimseTimeoutNs == 0 || System.nanoTime() - lastNs < dimseTimeoutNs)
-                    {
-                        continue; // the queue's ring gave a padding record: nothing to take yet
-                    }
-                    association.abort();
-                    association.close();
-                    throw new AssociationException("no C-FIND-RSP within the DIMSE timeout; association aborted",
-                        Outcome.ABORTED_LOCALLY, 0);
-                }
-                lastNs = System.nanoTime();
+                final MessageQueue.ReceivedMessage msg = awaitMessage("C-FIND");
                 final CommandDecoder command = msg.command();
                 if (command.commandField() != CommandField.C_FIND_RSP ||
                     command.messageIdBeingRespondedTo() != messageId)
@@ -382,18 +353,6 @@ public final class ClientAssociation implements AutoCloseable
         java.nio.file.Files.createDirectories(outputDirectory);
         responses.queue(MAX_GET_INSTANCE_LENGTH * 8, MAX_GET_INSTANCE_LENGTH);
         final int encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
-        final int length = identifier.encodedLength(encoding);
-        final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Math.max(length, 1)]);
-        identifier.write(encoded, 0, encoding);
-        final int messageId = nextMessageId();
-        beginMsg(contextId)
-            .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
-            .putUS(CommandElement.COMMAND_FIELD, CommandField.C_GET_RQ)
-            .putUS(CommandElement.MESSAGE_ID, messageId)
-            .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
-            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT);
-        findMessageId = messageId;
-        findContextId = contextId;
         final List<Path> received = new java.util.ArrayList<>();
         int remaining = -1;
         int completed = -1;
@@ -401,27 +360,10 @@ public final class ClientAssociation implements AutoCloseable
         int warning = -1;
         try
         {
-            sendMsg(encoded, 0, length);
-            long lastNs = System.nanoTime();
+            final int messageId = sendRequest(contextId, sopClass, CommandField.C_GET_RQ, identifier, encoding);
             while (true)
             {
-                final MessageQueue.ReceivedMessage msg = getMsg(true);
-                if (msg == null)
-                {
-                    if (association.isClosed() || association.outcome() != Outcome.OPEN)
-                    {
-                        throw ended("association ended during C-GET");
-                    }
-                    if (dimseTimeoutNs == 0 || System.nanoTime() - lastNs < dimseTimeoutNs)
-                    {
-                        continue;
-                    }
-                    association.abort();
-                    association.close();
-                    throw new AssociationException("no C-GET message within the DIMSE timeout; association aborted",
-                        Outcome.ABORTED_LOCALLY, 0);
-                }
-                lastNs = System.nanoTime();
+                final MessageQueue.ReceivedMessage msg = awaitMessage("C-GET");
                 final CommandDecoder command = msg.command();
                 if (command.commandField() == CommandField.C_STORE_RQ)
                 {
@@ -463,6 +405,59 @@ public final class ClientAssociation implements AutoCloseable
         {
             findMessageId = -1;
             findContextId = -1;
+        }
+    }
+
+    /**
+     * Sends a C-FIND-RQ or C-GET-RQ with its identifier and makes it the operation {@link #cancel} applies to.
+     *
+     * @return its Message ID.
+     */
+    private int sendRequest(final int contextId, final String sopClass, final int commandField,
+        final DataSet identifier, final int encoding) throws IOException
+    {
+        final int length = identifier.encodedLength(encoding);
+        final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Math.max(length, 1)]);
+        identifier.write(encoded, 0, encoding);
+        final int messageId = nextMessageId();
+        beginMsg(contextId)
+            .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
+            .putUS(CommandElement.COMMAND_FIELD, commandField)
+            .putUS(CommandElement.MESSAGE_ID, messageId)
+            .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
+            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT);
+        findMessageId = messageId;
+        findContextId = contextId;
+        sendMsg(encoded, 0, length);
+        return messageId;
+    }
+
+    /**
+     * Waits for the next message of an operation: the DIMSE timeout runs from the last message, and on expiry the
+     * association is aborted.
+     */
+    private MessageQueue.ReceivedMessage awaitMessage(final String operation) throws IOException
+    {
+        final long start = System.nanoTime();
+        while (true)
+        {
+            final MessageQueue.ReceivedMessage msg = getMsg(true);
+            if (msg != null)
+            {
+                return msg;
+            }
+            if (association.isClosed() || association.outcome() != Outcome.OPEN)
+            {
+                throw ended("association ended during " + operation);
+            }
+            if (dimseTimeoutNs > 0 && System.nanoTime() - start >= dimseTimeoutNs)
+            {
+                association.abort();
+                association.close();
+                throw new AssociationException("no " + operation + " message within the DIMSE timeout; " +
+                    "association aborted", Outcome.ABORTED_LOCALLY, 0);
+            }
+            // else the queue's ring gave a padding record: nothing to take yet
         }
     }
 
