@@ -176,6 +176,37 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
     }
 
     /**
+     * Starts DCMTK's Query/Retrieve SCP with a database under {@code dir}, serving AE title DCMQRSCP on {@code port}
+     * (forking mode: {@code --single-process} crashed after its first association here, DCMTK 3.6.x), and waits
+     * until it listens.
+     *
+     * @param dir  where its configuration and database go.
+     * @param port its TCP port.
+     * @return the running process.
+     * @throws IOException if its files cannot be written.
+     */
+    Run startDcmqrscp(final Path dir, final int port) throws IOException
+    {
+        final Path db = Files.createDirectories(dir.resolve("db"));
+        final Path config = dir.resolve("dcmqrscp.cfg");
+        Files.writeString(config, String.join("\n",
+            "NetworkTCPPort  = " + port,
+            "MaxPDUSize      = 16384",
+            "MaxAssociations = 16",
+            "HostTable BEGIN",
+            "HostTable END",
+            "VendorTable BEGIN",
+            "VendorTable END",
+            "AETable BEGIN",
+            "DCMQRSCP  " + db + "  RW  (200, 1024mb)  ANY",
+            "AETable END",
+            ""));
+        final Run scp = start("dcmqrscp", "-c", config.toString());
+        awaitPort(port, 10_000, scp);
+        return scp;
+    }
+
+    /**
      * Waits until a local TCP port accepts connections, polling every 50 ms.
      *
      * @param port      loopback port.

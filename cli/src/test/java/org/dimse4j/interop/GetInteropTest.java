@@ -135,23 +135,7 @@ final class GetInteropTest
         archive(instances);
         final Map<String, DataSet> stored = dataSets(instances);
         final int port = Dcmtk.freePort();
-        final Path db = Files.createDirectories(temp.resolve("db"));
-        final Path config = temp.resolve("dcmqrscp.cfg");
-        Files.writeString(config, String.join("\n",
-            "NetworkTCPPort  = " + port,
-            "MaxPDUSize      = 16384",
-            "MaxAssociations = 16",
-            "HostTable BEGIN",
-            "HostTable END",
-            "VendorTable BEGIN",
-            "VendorTable END",
-            "AETable BEGIN",
-            "DCMQRSCP  " + db + "  RW  (200, 1024mb)  ANY",
-            "AETable END",
-            ""));
-        // forking mode, as in QueryInteropTest
-        final Dcmtk.Run scp = dcmtk.start("dcmqrscp", "-c", config.toString());
-        Dcmtk.awaitPort(port, 10_000, scp);
+        final Dcmtk.Run scp = dcmtk.startDcmqrscp(temp, port);
         final List<String> storescu = new java.util.ArrayList<>(List.of("-aec", "DCMQRSCP", HOST,
             Integer.toString(port)));
         try (Stream<Path> files = Files.list(instances))

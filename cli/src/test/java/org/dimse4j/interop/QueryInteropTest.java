@@ -203,23 +203,7 @@ final class QueryInteropTest
     void ourFindscuAgainstDcmqrscp() throws IOException
     {
         final int port = Dcmtk.freePort();
-        final Path db = Files.createDirectories(temp.resolve("db"));
-        final Path config = temp.resolve("dcmqrscp.cfg");
-        Files.writeString(config, String.join("\n",
-            "NetworkTCPPort  = " + port,
-            "MaxPDUSize      = 16384",
-            "MaxAssociations = 16",
-            "HostTable BEGIN",
-            "HostTable END",
-            "VendorTable BEGIN",
-            "VendorTable END",
-            "AETable BEGIN",
-            "DCMQRSCP  " + db + "  RW  (200, 1024mb)  ANY",
-            "AETable END",
-            ""));
-        // forking mode: --single-process crashed (SIGSEGV) after its first association here (DCMTK 3.6.x)
-        final Dcmtk.Run scp = DCMTK.start("dcmqrscp", "-c", config.toString());
-        Dcmtk.awaitPort(port, 10_000, scp);
+        final Dcmtk.Run scp = DCMTK.startDcmqrscp(temp, port);
         assertEquals(0, DCMTK.run("storescu", storescuArgs("DCMQRSCP", port)).exitCode());
 
         OurTool.Result r = OurTool.run(DCMTK, "findscu", "-S", "-aec", "DCMQRSCP", "-k", "QueryRetrieveLevel=STUDY",
