@@ -42,9 +42,11 @@ public final class ApplicationEntity
     private final org.dimse4j.archive.ArchiveIndex queryIndex;
     private final org.dimse4j.archive.WorklistDirectory worklist;
     private final int requestedWindow;
+    private final AeTable remoteAes;
 
     private ApplicationEntity(final Builder builder)
     {
+        this.remoteAes = builder.remoteAes;
         this.store = builder.store;
         this.queryIndex = builder.queryIndex;
         this.worklist = builder.worklist;
@@ -101,6 +103,12 @@ public final class ApplicationEntity
     public org.dimse4j.archive.WorklistDirectory worklist()
     {
         return worklist;
+    }
+
+    /** @return the peers this AE opens associations to on its own: C-MOVE destinations, commitment requestors. */
+    public AeTable remoteAes()
+    {
+        return remoteAes;
     }
 
     /** @return how long an SCU waits for a response; 0 = forever. */
@@ -213,6 +221,7 @@ public final class ApplicationEntity
         private org.dimse4j.archive.ArchiveIndex queryIndex;
         private org.dimse4j.archive.WorklistDirectory worklist;
         private int requestedWindow = 1;
+        private AeTable remoteAes = AeTable.empty();
 
         private Builder(final String aeTitle)
         {
@@ -488,6 +497,17 @@ public final class ApplicationEntity
         public Builder maxAssociations(final int max)
         {
             this.maxAssociations = max;
+            return this;
+        }
+
+        /**
+         * @param table the peers this AE may open associations to by title (C-MOVE destinations, Storage
+         *              Commitment requestors).
+         * @return this.
+         */
+        public Builder remoteAes(final AeTable table)
+        {
+            this.remoteAes = java.util.Objects.requireNonNull(table, "table");
             return this;
         }
 
