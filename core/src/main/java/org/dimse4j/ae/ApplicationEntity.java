@@ -377,6 +377,42 @@ public final class ApplicationEntity
         }
 
         /**
+         * Answers to another called AE title (or ours) with its own allowed calling AE titles; rejections are
+         * (1, 1, 3) for a caller not listed, and, with {@link #requireCalledAeTitle(boolean)}, (1, 1, 7) for a called
+         * title that is neither ours nor given here.
+         *
+         * @param calledAeTitle the called AE title.
+         * @param callers       calling AE titles allowed to reach it; empty = any.
+         * @return this.
+         */
+        public Builder allowedCallingAeTitles(final String calledAeTitle, final Set<String> callers)
+        {
+            policy.allowedCallingAeTitles(calledAeTitle, callers);
+            return this;
+        }
+
+        /**
+         * @param require with a verifier set, reject requestors that present no User Identity (1, 2, 1).
+         * @return this.
+         */
+        public Builder requireUserIdentity(final boolean require)
+        {
+            policy.requireUserIdentity(require);
+            return this;
+        }
+
+        /**
+         * @param max the most associations open at once from one calling AE title (further ones are rejected,
+         *            transient, local-limit-exceeded); 0 = no limit. Beside {@link #maxAssociations(int)}.
+         * @return this.
+         */
+        public Builder maxAssociationsPerCallingAeTitle(final int max)
+        {
+            policy.maxAssociationsPerCallingAeTitle(max);
+            return this;
+        }
+
+        /**
          * @param verifier checks user identities; null accepts any.
          * @return this.
          */

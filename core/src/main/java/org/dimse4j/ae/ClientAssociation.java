@@ -38,6 +38,7 @@ import java.util.function.Consumer;
  */
 public final class ClientAssociation implements AutoCloseable
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientAssociation.class);
     private static final int SPINS_BEFORE_BLOCKING = 50;
     private static final long MAX_BLOCK_MS = 10;
 
@@ -481,9 +482,15 @@ public final class ClientAssociation implements AutoCloseable
             status = Status.CANNOT_UNDERSTAND;
             error = "C-STORE-RQ without SOP class, instance or data set";
         }
+        else if (!org.dimse4j.pdu.PduStrings.isValidUid(sopInstance))
+        {
+            status = Status.INVALID_OBJECT_INSTANCE; // never a file name: PS3.7 C.5.12
+            error = "SOP Instance UID is not a valid UID";
+            LOG.warn("C-GET sub-operation C-STORE-RQ with invalid SOP Instance UID '{}': answered 0x0117", sopInstance);
+        }
         else
         {
-            final Path file = outputDirectory.resolve(sopInstance.replaceAll("[^0-9A-Za-z.]", "_") + ".dcm");
+            final Path file = outputDirectory.resolve(sopInstance + ".dcm");
             try
             {
                 writePart10(file, sopClass, sopInstance, association.transferSyntax(contextId), msg);

@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * directory, behind a file meta group we write; only when the last fragment is written is the file renamed (an
  * atomic move on the same file system) to its final name, optionally after an fsync. So a partly received instance
  * is never visible in the archive, and Success is answered only for durable files. The stored data set bytes are
- * exactly the bytes the peer sent. UIDs are checked against the UID grammar before they become file names.
+ * exactly the bytes the peer sent. UIDs are checked against the UID grammar (digits and dots, no empty component, no
+ * leading zero, at most 64 characters) before they become file names: an invalid SOP Instance UID is refused with
+ * 0x0117 (Invalid SOP Instance), an invalid Study or Series Instance UID for the study/series layout with 0xC000.
  */
 public final class DirectoryStore implements InstanceStore
 {
@@ -173,8 +175,9 @@ public final class DirectoryStore implements InstanceStore
     {
         if (!PduStrings.isValidUid(request.sopInstanceUid()))
         {
-            throw new StoreRefusedException(Status.CANNOT_UNDERSTAND,
-                "invalid SOP Instance UID '" + request.sopInstanceUid() + "'");
+            // PS3.7 C.5.12: the UID violates the construction rules; it never becomes a file name
+            throw new StoreRefusedException(Status.INVALID_OBJECT_INSTANCE,
+                "SOP Instance UID is not a valid UID: '" + request.sopInstanceUid() + "'");
         }
         if (!PduStrings.isValidUid(request.sopClassUid()) || !PduStrings.isValidUid(request.transferSyntaxUid()))
         {

@@ -16,10 +16,15 @@ import java.util.Set;
  * (PS3.8 §7.1.1, PS3.7 Annex D).
  * <ul>
  *   <li>Application context other than DICOM's: reject (1, 1, 2).</li>
- *   <li>Called AE title other than ours, when required: reject (1, 1, 7). Calling AE title not listed, when a list
- *       is set: reject (1, 1, 3).</li>
- *   <li>User identity, when a verifier is set: reject (1, 2, 1) on failure (PS3.7 D.3.3.7.3); answer 0x59 only if
- *       a positive response was requested.</li>
+ *   <li>Called AE title other than ours (or one of those given callers of their own with
+ *       {@link #allowedCallingAeTitles(String, Set)}), when required: reject (1, 1, 7). Calling AE title not listed,
+ *       when a list is set for the called AE title (or, without one, for the AE): reject (1, 1, 3).</li>
+ *   <li>User identity, when a verifier is set: reject (1, 2, 1) on failure (PS3.7 D.3.3.7.3), and also when none
+ *       was presented but {@link #requireUserIdentity(boolean) one is required}; answer 0x59 only if a positive
+ *       response was requested.</li>
+ *   <li>More associations open from one calling AE title than {@link #maxAssociationsPerCallingAeTitle(int)}:
+ *       reject (2, 3, 2), transient, presentation-related local-limit-exceeded, as the server-wide limit does. The
+ *       count is kept from a successful {@link #negotiate} until {@link #released(String)}.</li>
  *   <li>Each presentation context: abstract syntax not supported (3), or no transfer syntax supported (4), or
  *       accepted with the first of our transfer syntaxes, in our order of preference, that the requestor offered.
  *       With {@link #promiscuous(boolean)} an unknown abstract syntax is accepted with our preferred transfer
@@ -35,6 +40,11 @@ public final class AcceptorPolicy
     private String aeTitle = "ANY-SCP";
     private boolean requireCalledAeTitle;
     private Set<String> allowedCallingAeTitles = Set.of();
+    private final Map<String, Set<String>> callersByCalledAeTitle = new java.util.HashMap<>();
+    private boolean requireUserIdentity;
+    private int maxPerCallingAeTitle;
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> openPerCallingAeTitle =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<String>> transferSyntaxes = new LinkedHashMap<>();
     private final Map<String, Boolean> scuRoles = new LinkedHashMap<>();
     private List<String> promiscuousTransferSyntaxes = List.of();
@@ -80,6 +90,70 @@ public final class AcceptorPolicy
     {
         this.allowedCallingAeTitles = Set.copyOf(aeTitles);
         return this;
+    }
+
+    /**
+     * Serves another called AE title (or ours) with its own list of allowed calling AE titles, as an archive that
+     * answers to several titles, each for its own modalities. A called title given here counts as ours for
+     * {@link #requireCalledAeTitle(boolean)}.
+     *
+     * @param calledAeTitle the called AE title.
+     * @param callers       calling AE titles allowed to reach it; empty = any.
+     * @return this.
+     */
+    public AcceptorPolicy allowedCallingAeTitles(final String calledAeTitle, final Set<String> callers)
+    {
+        callersByCalledAeTitle.put(PduStrings.checkAeTitle(calledAeTitle), Set.copyOf(callers));
+        return this;
+    }
+
+    /**
+     * @param require with a {@link #userIdentityVerifier(UserIdentityVerifier) verifier} set, also reject a request
+     *                that presents no User Identity (1, 2, 1); default false (unverified requestors are accepted).
+     * @return this.
+     */
+    public AcceptorPolicy requireUserIdentity(final boolean require)
+    {
+        this.requireUserIdentity = require;
+        return this;
+    }
+
+    /**
+     * @param max the most associations accepted at once from one calling AE title (further ones are rejected
+     *            transient, local-limit-exceeded); 0 = no limit.
+     * @return this.
+     */
+    public AcceptorPolicy maxAssociationsPerCallingAeTitle(final int max)
+    {
+        if (max < 0)
+        {
+            throw new IllegalArgumentException("the limit per calling AE title must not be negative: " + max);
+        }
+        this.maxPerCallingAeTitle = max;
+        return this;
+    }
+
+    /**
+     * Tells the policy that an association it accepted ({@link #negotiate} returned 0) has ended, freeing its place
+     * under {@link #maxAssociationsPerCallingAeTitle(int)}. Called by the association when it closes.
+     *
+     * @param callingAeTitle the requestor's AE title as it was negotiated.
+     */
+    public void released(final String callingAeTitle)
+    {
+        if (maxPerCallingAeTitle > 0)
+        {
+            openPerCallingAeTitle.computeIfPresent(callingAeTitle, (title, open) -> open <= 1 ? null : open - 1);
+        }
+    }
+
+    /**
+     * @param callingAeTitle a calling AE title.
+     * @return associations accepted from it and not yet released (counted only when a limit is set).
+     */
+    public int openAssociations(final String callingAeTitle)
+    {
+        return openPerCallingAeTitle.getOrDefault(callingAeTitle, 0);
     }
 
     /**
@@ -198,17 +272,24 @@ public final class AcceptorPolicy
             return reject(FixedPduCodec.REJECTED_PERMANENT, FixedPduCodec.REJECT_SOURCE_SERVICE_USER,
                 FixedPduCodec.REJECT_APPLICATION_CONTEXT_NOT_SUPPORTED);
         }
-        if (requireCalledAeTitle && !aeTitle.equals(rq.calledAeTitle()))
+        final Set<String> callers = callersByCalledAeTitle.get(rq.calledAeTitle());
+        if (requireCalledAeTitle && callers == null && !aeTitle.equals(rq.calledAeTitle()))
         {
             return reject(FixedPduCodec.REJECTED_PERMANENT, FixedPduCodec.REJECT_SOURCE_SERVICE_USER,
                 FixedPduCodec.REJECT_CALLED_AE_NOT_RECOGNIZED);
         }
-        if (!allowedCallingAeTitles.isEmpty() && !allowedCallingAeTitles.contains(rq.callingAeTitle()))
+        final Set<String> allowed = callers != null ? callers : allowedCallingAeTitles;
+        if (!allowed.isEmpty() && !allowed.contains(rq.callingAeTitle()))
         {
             return reject(FixedPduCodec.REJECTED_PERMANENT, FixedPduCodec.REJECT_SOURCE_SERVICE_USER,
                 FixedPduCodec.REJECT_CALLING_AE_NOT_RECOGNIZED);
         }
         byte[] identityResponse = null;
+        if (rq.userIdentity() == null && userIdentityVerifier != null && requireUserIdentity)
+        {
+            return reject(FixedPduCodec.REJECTED_PERMANENT, FixedPduCodec.REJECT_SOURCE_ACSE,
+                FixedPduCodec.REJECT_NO_REASON);
+        }
         if (rq.userIdentity() != null && userIdentityVerifier != null)
         {
             identityResponse = userIdentityVerifier.verify(rq.callingAeTitle(), rq.userIdentity());
@@ -248,7 +329,30 @@ public final class AcceptorPolicy
                 ac.roleSelections().add(new RoleSelection(rs.sopClassUid(), scu, scp));
             }
         }
+        // last, so that nothing can fail between counting the association and accepting it
+        if (maxPerCallingAeTitle > 0 && !acquire(rq.callingAeTitle()))
+        {
+            return reject(FixedPduCodec.REJECTED_TRANSIENT, FixedPduCodec.REJECT_SOURCE_PRESENTATION,
+                FixedPduCodec.REJECT_LOCAL_LIMIT_EXCEEDED);
+        }
         return 0;
+    }
+
+    /** Counts one more association from a calling AE title unless that exceeds the limit; atomic per title. */
+    private boolean acquire(final String callingAeTitle)
+    {
+        final boolean[] acquired = {false};
+        openPerCallingAeTitle.compute(callingAeTitle, (title, open) ->
+        {
+            final int n = open == null ? 0 : open;
+            if (n >= maxPerCallingAeTitle)
+            {
+                return open;
+            }
+            acquired[0] = true;
+            return n + 1;
+        });
+        return acquired[0];
     }
 
     private PresentationContext contextResult(final PresentationContext pc)

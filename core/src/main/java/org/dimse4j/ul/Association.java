@@ -703,6 +703,10 @@ public final class Association implements DulActionHandler, AutoCloseable
             return;
         }
         closed = true;
+        if (!requestor && established)
+        {
+            policy.released(request.callingAeTitle()); // frees its place under the per-calling-AE limit
+        }
         try
         {
             if (channel != null)
