@@ -373,6 +373,12 @@ final class BenchRecording
             out.printf("throughput: %.0f ops/s, %.1f MB/s%s%n", opsPerSecond(), megabytesPerSecond(),
                 matches > 0 ? String.format(", %d matches (%.1f per op)", matches, done > 0 ? matches / (double)done : 0) :
                 "");
+            if (done == 0)
+            {
+                err.printf("%s: no operation answered%s%n", operation,
+                    expected >= 0 ? " of the " + expected + " asked for" : "");
+                return;
+            }
             out.printf("latency (us%s): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
                 rate > 0 ? ", from intended start" : "", micros(50), micros(90), micros(99), micros(99.9),
                 latency.getMaxValue() / NS_PER_US);
