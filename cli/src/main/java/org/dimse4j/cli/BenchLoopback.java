@@ -50,6 +50,9 @@ final class BenchLoopback implements Callable<Integer>
     @Option(names = {"--archive"}, paramLabel = "DIR", description = "Store instances as files here instead of discarding them.")
     Path archive;
 
+    @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors in the log (the server logs each association).")
+    boolean quiet;
+
     @Option(names = {"--out"}, paramLabel = "PREFIX",
         description = "Write PREFIX-echo.*, PREFIX-store512k.*, PREFIX-store4k.* (as bench --out) and PREFIX-tcp.hgrm.")
     String out;
