@@ -50,6 +50,9 @@ final class BenchLoopback implements Callable<Integer>
     @Option(names = {"--archive"}, paramLabel = "DIR", description = "Store instances as files here instead of discarding them.")
     Path archive;
 
+    @Option(names = {"--busy-spin"}, description = "The server's I/O thread spins instead of blocking in its selector.")
+    boolean busySpin;
+
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors in the log (the server logs each association).")
     boolean quiet;
 
@@ -64,7 +67,7 @@ final class BenchLoopback implements Callable<Integer>
         final InstanceStore store = archive != null ? DirectoryStore.of(archive) : request -> Discard.INSTANCE;
         final ApplicationEntity scp = ApplicationEntity.named("LOOPBACK").acceptVerification()
             .acceptStorage(TransferSyntax.ALL_KNOWN, store).maxPduLength(maxPdu).asyncOperationsWindow(1, 0xFFFF)
-            .build();
+            .busySpin(busySpin).build();
         int failures = 0;
         final BenchRecording.Result echo;
         final BenchRecording.Result large512;
