@@ -236,6 +236,7 @@ final class BenchRecording
         long failed = 0;
         long bytes = 0;
         long matches = 0;
+        long allocated = 0;
         int minWindow = Integer.MAX_VALUE;
         int maxWindow = 0;
         String firstFailure = null;
@@ -254,13 +255,14 @@ final class BenchRecording
             {
                 firstFailure = lane.firstFailure;
             }
+            allocated = allocated < 0 || lane.loopAllocatedBytes < 0 ? -1 : allocated + lane.loopAllocatedBytes;
         }
         final double seconds = startNs == 0 ? 0 : Math.max(1e-9, (endNs - startNs) / 1e9);
         final String granted = maxWindow == 0 ? "-" : minWindow == maxWindow ? Integer.toString(maxWindow) :
             minWindow + ".." + maxWindow;
         final Histogram serviceCopy = serviceTotal;
         return new Result(operation, done, failed, bytes, matches, seconds, associations, requestedWindow, granted,
-            rate, expected, failedLanes, firstFailure, total, serviceCopy);
+            rate, expected, failedLanes, firstFailure, total, serviceCopy, allocated);
     }
 
     /** Writes PREFIX.hlog, PREFIX.hgrm (and PREFIX.service.hgrm in the open model) and the plot. */
@@ -338,10 +340,11 @@ final class BenchRecording
      * @param firstFailure the first failure status seen, or null.
      * @param latency      latency histogram (ns).
      * @param service      open model: the corrected service-time histogram (ns); else null.
+     * @param allocated    heap bytes the associations' threads allocated while measuring, -1 if unknown.
      */
     record Result(String operation, long done, long failed, long bytes, long matches, double seconds,
         int associations, int window, String granted, double rate, long expected, int failedLanes,
-        String firstFailure, Histogram latency, Histogram service)
+        String firstFailure, Histogram latency, Histogram service, long allocated)
     {
         double opsPerSecond()
         {
@@ -388,6 +391,11 @@ final class BenchRecording
                     "p99.9 %.1f  max %.1f%n", service.getValueAtPercentile(50) / NS_PER_US,
                     service.getValueAtPercentile(99) / NS_PER_US, service.getValueAtPercentile(99.9) / NS_PER_US,
                     service.getMaxValue() / NS_PER_US);
+            }
+            if (allocated >= 0)
+            {
+                out.printf("client loop allocation: %.2f B/op (%d bytes while measuring)%n", allocated / (double)done,
+                    allocated);
             }
             if (firstFailure != null)
             {

@@ -311,6 +311,16 @@ abstract class BenchScu implements Callable<Integer>
             (transferSyntax == null ? "" : " in " + transferSyntax) + ": " + (why.length() == 0 ? "not proposed" : why));
     }
 
+    private static long allocatedBytes()
+    {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (threads instanceof com.sun.management.ThreadMXBean counting && counting.isThreadAllocatedMemoryEnabled())
+        {
+            return counting.getCurrentThreadAllocatedBytes();
+        }
+        return -1;
+    }
+
     /** One association and its thread. */
     final class Lane implements Runnable
     {
@@ -325,6 +335,8 @@ abstract class BenchScu implements Callable<Integer>
         String error;
         String firstFailure;
         int grantedWindow;
+        /** Heap bytes this thread allocated in the measured loop, -1 if unknown. */
+        long loopAllocatedBytes = -1;
 
         private final ApplicationEntity ae;
         private final long quota;
@@ -380,7 +392,9 @@ abstract class BenchScu implements Callable<Integer>
                 startLine.await();
                 if (error == null)
                 {
+                    final long allocatedBefore = allocatedBytes();
                     loop(association, operation, quota, true, deadline, phaseStart);
+                    loopAllocatedBytes = allocatedBytes() - allocatedBefore;
                     association.release();
                 }
             }

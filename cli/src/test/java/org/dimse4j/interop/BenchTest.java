@@ -82,6 +82,24 @@ class BenchTest
     }
 
     @Test
+    void shouldAllocateLessThanAnObjectPerOperationInTheClientLoop()
+    {
+        final int port = Dcmtk.freePort();
+        try (OurTool.Server server = OurTool.Server.start(port, "echoscp", "-q", Integer.toString(port)))
+        {
+            assertTrue(server.isAlive());
+            final OurTool.Result run = OurTool.run(dcmtk, "bench", "echo", "-q", "--window", "4", "--count", "20000",
+                "--warmup", "5000", "127.0.0.1", Integer.toString(port));
+            assertEquals(0, run.exitCode(), run.err());
+            final Matcher allocation = Pattern.compile("client loop allocation: ([0-9.]+) B/op").matcher(run.out());
+            assertTrue(allocation.find(), run.out());
+            // the smallest object is 16 bytes: one per operation would read at least that; what remains comes from
+            // the selector when the loop blocks (a few kB per run)
+            assertTrue(Double.parseDouble(allocation.group(1)) < 16, run.out());
+        }
+    }
+
+    @Test
     void shouldStoreSyntheticInstancesEachWithANewUidAndFindThem() throws IOException
     {
         final int port = Dcmtk.freePort();
