@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = {"Load generator and latency recorder for any DICOM peer: C-ECHO, C-STORE, C-FIND over N " +
         "associations, each with an asynchronous window; prints ops/s, MB/s and p50/p90/p99/p99.9/max; " +
         "--out saves the HdrHistogram log (.hlog), the percentile distribution (.hgrm) and a plot.",
+        "Without -td (or with -td 0), an association waits at most 30 s for a response, then is aborted.",
         "  bench echo --count 100000 --warmup 20000 127.0.0.1 11112",
         "  bench store --size 4K --window 16 --duration 30 --out ours 127.0.0.1 11112",
         "  bench plot ours.hgrm dcmtk.hgrm -o compare.html",

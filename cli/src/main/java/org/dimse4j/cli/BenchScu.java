@@ -94,6 +94,9 @@ abstract class BenchScu implements Callable<Integer>
         description = "Print the once-a-second progress line on stderr even when it is not a terminal.")
     boolean progress;
 
+    /** The DIMSE timeout a benchmark uses when -td is not given: a silent peer must not hang it forever. */
+    static final double DEFAULT_DIMSE_TIMEOUT_SECONDS = 30;
+
     @Mixin
     NetworkOptions network;
 
@@ -169,7 +172,7 @@ abstract class BenchScu implements Callable<Integer>
         validate();
         if (network.dimseTimeout <= 0)
         {
-            network.dimseTimeout = 30; // a peer that stops answering must not hang a benchmark forever
+            network.dimseTimeout = DEFAULT_DIMSE_TIMEOUT_SECONDS;
         }
         final long total = count > 0 ? count : duration > 0 ? Long.MAX_VALUE : DEFAULT_COUNT;
         final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle)).requestAsyncWindow(window).build();
