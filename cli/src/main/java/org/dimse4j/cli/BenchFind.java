@@ -1,0 +1,101 @@
+package org.dimse4j.cli;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.dimse4j.ae.ClientAssociation;
+import org.dimse4j.ae.ContextRequest;
+import org.dimse4j.data.DataSet;
+import org.dimse4j.data.DataSetReader;
+import org.dimse4j.data.TransferSyntax;
+import org.dimse4j.data.Uid;
+import org.dimse4j.dimse.CommandElement;
+import org.dimse4j.dimse.CommandField;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code bench find HOST PORT -k KEY[=VALUE]...}: C-FIND load; one operation is a C-FIND-RQ answered by its final
+ * response (its Pending responses, the matches, counted on the way).
+ */
+@Command(name = "find", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"C-FIND load: the same query (-k keys, as findscu takes them) over and over; latency from the " +
+        "C-FIND-RQ to its final response, matches counted."})
+final class BenchFind extends BenchScu
+{
+    @Option(names = {"-P", "--patient"}, description = "Patient Root information model.")
+    boolean patientRoot;
+
+    @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
+    boolean studyRoot;
+
+    @Option(names = {"-W", "--worklist"}, description = "Modality Worklist information model.")
+    boolean worklist;
+
+    @Option(names = {"-k", "--key"}, paramLabel = "KEY[=VALUE]",
+        description = "A key as findscu takes it (default: QueryRetrieveLevel=STUDY, or none with -W).")
+    List<String> keys = new ArrayList<>();
+
+    private String sopClass;
+    private DataSet identifier;
+
+    @Override
+    String operationName()
+    {
+        return "C-FIND";
+    }
+
+    @Override
+    void prepare()
+    {
+        if ((patientRoot ? 1 : 0) + (studyRoot ? 1 : 0) + (worklist ? 1 : 0) > 1)
+        {
+            throw new IllegalArgumentException("-P, -S and -W exclude each other");
+        }
+        sopClass = worklist ? Uid.MODALITY_WORKLIST_INFORMATION_MODEL_FIND : patientRoot ?
+            Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND : Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND;
+        identifier = FindScu.identifier(keys.isEmpty() && !worklist ?
+            List.of(patientRoot ? "QueryRetrieveLevel=PATIENT" : "QueryRetrieveLevel=STUDY") : keys);
+    }
+
+    @Override
+    List<ContextRequest> contexts()
+    {
+        return List.of(ContextRequest.of(sopClass, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
+            TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)));
+    }
+
+    @Override
+    Operation operation(final ClientAssociation association, final int lane) throws IOException
+    {
+        final int contextId = acceptedContext(association, sopClass, null);
+        final int encoding = DataSetReader.encodingOf(association.association().transferSyntax(contextId));
+        final int length = identifier.encodedLength(encoding);
+        final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Math.max(1, length)]);
+        identifier.write(encoded, 0, encoding);
+        return new Operation()
+        {
+            @Override
+            public int send(final ClientAssociation a) throws IOException
+            {
+                final int messageId = a.nextMessageId();
+                a.beginMsg(contextId)
+                    .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
+                    .putUS(CommandElement.COMMAND_FIELD, CommandField.C_FIND_RQ)
+                    .putUS(CommandElement.MESSAGE_ID, messageId)
+                    .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
+                    .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT);
+                a.sendMsg(encoded, 0, length);
+                return messageId;
+            }
+
+            @Override
+            public long bytes()
+            {
+                return 0;
+            }
+        };
+    }
+}
