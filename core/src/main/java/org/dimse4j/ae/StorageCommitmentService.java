@@ -51,7 +51,21 @@ public final class StorageCommitmentService implements NServiceHandler
      */
     public StorageCommitmentService(final ArchiveIndex index)
     {
+        this(index, defaultExecutor());
+    }
+
+    /**
+     * @param index    the archive whose instances are committed.
+     * @param executor runs the checks and the deliveries on new associations; never the I/O thread.
+     */
+    public StorageCommitmentService(final ArchiveIndex index, final Executor executor)
+    {
         this.index = java.util.Objects.requireNonNull(index, "index");
+        this.executor = java.util.Objects.requireNonNull(executor, "executor");
+    }
+
+    private static Executor defaultExecutor()
+    {
         final AtomicInteger threads = new AtomicInteger();
         final ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), task ->
@@ -61,7 +75,7 @@ public final class StorageCommitmentService implements NServiceHandler
                 return thread;
             });
         pool.allowCoreThreadTimeOut(true);
-        this.executor = pool;
+        return pool;
     }
 
     @Override
