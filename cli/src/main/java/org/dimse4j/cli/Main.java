@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dimse4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "DICOM network tools on the dimse4j stack.",
     subcommands = {EchoScu.class, EchoScp.class, StoreScu.class, StoreScp.class, FindScu.class, GetScu.class,
-        QrScp.class, WlmScp.class,
+        QrScp.class, WlmScp.class, MppsScuTool.class, StgCmtScu.class,
         MkInstances.class, TcpCeiling.class, Bench.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable
@@ -47,7 +47,7 @@ public final class Main implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a tool: echoscu, echoscp, storescu, storescp, findscu, qrscp, wlmscp");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a tool: echoscu, echoscp, storescu, storescp, findscu, qrscp, wlmscp, mppsscu, stgcmtscu, bench, ...");
     }
 
     /** The version of this build. */

@@ -16,13 +16,14 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code qrscp PORT}: a Query/Retrieve SCP answering C-FIND and C-GET (Patient Root and Study Root) from an archive
- * directory, which it indexes at start; also a Storage SCP whose stored instances are queryable at once, and a
- * Verification SCP.
+ * directory, which it indexes at start; also a Storage SCP whose stored instances are queryable at once, a
+ * Storage Commitment SCP over the same archive, optionally an MPPS SCP ({@code --mpps DIR}), and a Verification SCP.
  */
 @Command(name = "qrscp", mixinStandardHelpOptions = true,
     description = {"Query/Retrieve SCP (C-FIND and C-GET, Patient and Study Root) over an archive directory, "
         + "indexed at start; "
-        + "also stores (C-STORE) into it and answers C-ECHO. Runs until interrupted (Ctrl-C)."})
+        + "also stores (C-STORE) into it, commits its instances (Storage Commitment), with --mpps keeps MPPS steps, "
+        + "and answers C-ECHO. Runs until interrupted (Ctrl-C)."})
 final class QrScp implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "PORT", description = "TCP port to listen on.")
@@ -37,6 +38,16 @@ final class QrScp implements Callable<Integer>
 
     @Option(names = {"--bind"}, paramLabel = "ADDRESS", description = "Local address to listen on (default: all).")
     String bind;
+
+    @Option(names = {"--mpps"}, paramLabel = "DIRECTORY",
+        description = "Also be an MPPS SCP (N-CREATE, N-SET; N-GET on MPPS Retrieve), keeping the steps as Part 10 "
+            + "files here.")
+    Path mppsDirectory;
+
+    @Option(names = {"--ae-table"}, paramLabel = "FILE",
+        description = "Peers as lines of AETITLE HOST PORT: where Storage Commitment results go when the "
+            + "requesting association has ended.")
+    Path aeTable;
 
     @Mixin
     NetworkOptions network;
@@ -54,11 +65,20 @@ final class QrScp implements Callable<Integer>
             (System.nanoTime() - start) / 1e9);
         final DirectoryStore store = new DirectoryStore(root, DirectoryStore.Durability.RENAME,
             DirectoryStore.Duplicates.OVERWRITE, index::onStored);
-        final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle))
+        final ApplicationEntity.Builder builder = network.apply(ApplicationEntity.named(aeTitle))
             .acceptVerification()
             .acceptStorage(TransferSyntax.ALL_KNOWN, store)
             .queryIndex(index)
-            .build();
+            .acceptStorageCommitment(new org.dimse4j.ae.StorageCommitmentService(index));
+        if (mppsDirectory != null)
+        {
+            builder.acceptMpps(org.dimse4j.ae.MppsService.inDirectory(mppsDirectory));
+        }
+        if (aeTable != null)
+        {
+            builder.remoteAes(org.dimse4j.ae.AeTable.read(aeTable));
+        }
+        final ApplicationEntity ae = builder.build();
         final InetSocketAddress address = bind == null ? new InetSocketAddress(port) :
             new InetSocketAddress(bind, port);
         return Serving.untilStopped(ae, address,

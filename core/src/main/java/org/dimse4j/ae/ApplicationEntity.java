@@ -43,9 +43,11 @@ public final class ApplicationEntity
     private final org.dimse4j.archive.WorklistDirectory worklist;
     private final int requestedWindow;
     private final AeTable remoteAes;
+    private final java.util.Map<String, NServiceHandler> nServices;
 
     private ApplicationEntity(final Builder builder)
     {
+        this.nServices = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(builder.nServices));
         this.remoteAes = builder.remoteAes;
         this.store = builder.store;
         this.queryIndex = builder.queryIndex;
@@ -109,6 +111,12 @@ public final class ApplicationEntity
     public AeTable remoteAes()
     {
         return remoteAes;
+    }
+
+    /** @return the DIMSE-N handlers by SOP class (see {@link Builder#acceptNService}); unmodifiable. */
+    public java.util.Map<String, NServiceHandler> nServices()
+    {
+        return nServices;
     }
 
     /** @return how long an SCU waits for a response; 0 = forever. */
@@ -210,6 +218,10 @@ public final class ApplicationEntity
      */
     public static final class Builder
     {
+        private static final List<String> NSERVICE_SYNTAXES = List.of(
+            org.dimse4j.data.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
+            org.dimse4j.data.TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+
         private final String aeTitle;
         private final AcceptorPolicy policy = new AcceptorPolicy();
         private final AssociationSettings settings = new AssociationSettings();
@@ -222,6 +234,7 @@ public final class ApplicationEntity
         private org.dimse4j.archive.WorklistDirectory worklist;
         private int requestedWindow = 1;
         private AeTable remoteAes = AeTable.empty();
+        private final java.util.Map<String, NServiceHandler> nServices = new java.util.LinkedHashMap<>();
 
         private Builder(final String aeTitle)
         {
@@ -544,6 +557,66 @@ public final class ApplicationEntity
         public Builder remoteAes(final AeTable table)
         {
             this.remoteAes = java.util.Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /**
+         * Serves the DIMSE-N requests (N-EVENT-REPORT, N-GET, N-SET, N-ACTION, N-CREATE, N-DELETE) of a SOP class
+         * with a handler, and accepts the SOP class with the given transfer syntaxes. The handler runs on the I/O
+         * thread and must be quick (see {@link NServiceHandler}).
+         *
+         * @param sopClassUid      the SOP class (abstract syntax).
+         * @param transferSyntaxes uncompressed transfer syntaxes in order of preference.
+         * @param handler          serves its requests.
+         * @return this.
+         */
+        public Builder acceptNService(final String sopClassUid, final List<String> transferSyntaxes,
+            final NServiceHandler handler)
+        {
+            accept(sopClassUid, transferSyntaxes);
+            nServices.put(sopClassUid, java.util.Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /**
+         * Modality Performed Procedure Step SCP (PS3.4 Annex F): N-CREATE and N-SET on the MPPS SOP class, N-GET on
+         * MPPS Retrieve, with Explicit and Implicit VR Little Endian.
+         *
+         * @param service keeps the instances.
+         * @return this.
+         */
+        public Builder acceptMpps(final MppsService service)
+        {
+            acceptNService(org.dimse4j.data.Uid.MODALITY_PERFORMED_PROCEDURE_STEP, NSERVICE_SYNTAXES, service);
+            return acceptNService(org.dimse4j.data.Uid.MODALITY_PERFORMED_PROCEDURE_STEP_RETRIEVE, NSERVICE_SYNTAXES,
+                service);
+        }
+
+        /**
+         * Storage Commitment Push Model SCP (PS3.4 Annex J) with Explicit and Implicit VR Little Endian. Results go
+         * back on the requesting association while it is open, otherwise on a new association to the requestor,
+         * found by its AE title in {@link #remoteAes(AeTable)}.
+         *
+         * @param service checks the instances.
+         * @return this.
+         */
+        public Builder acceptStorageCommitment(final StorageCommitmentService service)
+        {
+            return acceptNService(org.dimse4j.data.Uid.STORAGE_COMMITMENT_PUSH_MODEL, NSERVICE_SYNTAXES, service);
+        }
+
+        /**
+         * Receives Storage Commitment results (N-EVENT-REPORT) as the requestor of the commitment on associations
+         * the SCP opens to us: accepts the Storage Commitment Push Model SOP class and grants the SCP its SCP role
+         * when it proposes SCU = 0, SCP = 1 in role selection (PS3.4 J.3.3), as it must.
+         *
+         * @param handler receives the N-EVENT-REPORTs, e.g. a {@link StorageCommitment.ResultCollector}.
+         * @return this.
+         */
+        public Builder acceptStorageCommitmentResults(final NServiceHandler handler)
+        {
+            acceptNService(org.dimse4j.data.Uid.STORAGE_COMMITMENT_PUSH_MODEL, NSERVICE_SYNTAXES, handler);
+            policy.acceptScuRole(org.dimse4j.data.Uid.STORAGE_COMMITMENT_PUSH_MODEL);
             return this;
         }
 

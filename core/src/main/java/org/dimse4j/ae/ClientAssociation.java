@@ -60,6 +60,7 @@ public final class ClientAssociation implements AutoCloseable
     private boolean responseArrived;
     private int findMessageId = -1;
     private int findContextId = -1;
+    private NServiceUser nServiceUser;
 
     private ClientAssociation(final ApplicationEntity ae, final Association association, final Selector selector,
         final DimseProvider provider, final Responses responses)
@@ -437,7 +438,7 @@ public final class ClientAssociation implements AutoCloseable
      * Waits for the next message of an operation: the DIMSE timeout runs from the last message, and on expiry the
      * association is aborted.
      */
-    private MessageQueue.ReceivedMessage awaitMessage(final String operation) throws IOException
+    MessageQueue.ReceivedMessage awaitMessage(final String operation) throws IOException
     {
         final long start = System.nanoTime();
         while (true)
@@ -925,6 +926,12 @@ public final class ClientAssociation implements AutoCloseable
      */
     public MessageQueue.ReceivedMessage getMsg(final boolean block) throws IOException
     {
+        return getMsg(block, dimseTimeoutNs);
+    }
+
+    /** {@link #getMsg(boolean)} with its own timeout (0 = forever). */
+    MessageQueue.ReceivedMessage getMsg(final boolean block, final long timeoutNs) throws IOException
+    {
         final long start = System.nanoTime();
         int idle = 0;
         while (true)
@@ -956,7 +963,7 @@ public final class ClientAssociation implements AutoCloseable
                     return message; // null here: a padding record at the ring's end was skipped
                 }
             }
-            else if (!block || (dimseTimeoutNs > 0 && System.nanoTime() - start >= dimseTimeoutNs))
+            else if (!block || (timeoutNs > 0 && System.nanoTime() - start >= timeoutNs))
             {
                 return null;
             }
@@ -1061,5 +1068,136 @@ public final class ClientAssociation implements AutoCloseable
     public ApplicationEntity applicationEntity()
     {
         return ae;
+    }
+
+    // ------------------------------------------------------------------------------------------------ DIMSE-N
+
+    private NServiceUser nServiceUser()
+    {
+        if (nServiceUser == null)
+        {
+            nServiceUser = new NServiceUser(this);
+        }
+        return nServiceUser;
+    }
+
+    /**
+     * Sends an N-CREATE-RQ on the first context accepted for {@code sopClass} and waits for its response. The peer's
+     * N-EVENT-REPORT-RQs arriving meanwhile go to the {@link #onEventReport listener}, as in every N-* call.
+     *
+     * @param sopClass    Affected SOP Class UID.
+     * @param sopInstance Affected SOP Instance UID, or null to let the SCP assign one (the response names it).
+     * @param attributes  the Attribute List, or null.
+     * @return the response: status, the instance's UID, the attribute list the SCP sent back.
+     * @throws IOException if no such context was accepted, no response came within the DIMSE timeout, or the
+     *                     association ended.
+     */
+    public NResponse nCreate(final String sopClass, final String sopInstance, final DataSet attributes)
+        throws IOException
+    {
+        return nServiceUser().request(CommandField.N_CREATE_RQ, sopClass, sopInstance, -1, null, attributes);
+    }
+
+    /**
+     * Sends an N-SET-RQ and waits for its response (see {@link #nCreate}).
+     *
+     * @param sopClass      Requested SOP Class UID.
+     * @param sopInstance   Requested SOP Instance UID.
+     * @param modifications the Modification List.
+     * @return the response.
+     * @throws IOException as {@link #nCreate}.
+     */
+    public NResponse nSet(final String sopClass, final String sopInstance, final DataSet modifications)
+        throws IOException
+    {
+        return nServiceUser().request(CommandField.N_SET_RQ, sopClass, sopInstance, -1, null,
+            java.util.Objects.requireNonNull(modifications, "modifications"));
+    }
+
+    /**
+     * Sends an N-GET-RQ and waits for its response (see {@link #nCreate}).
+     *
+     * @param sopClass             Requested SOP Class UID.
+     * @param sopInstance          Requested SOP Instance UID.
+     * @param attributeIdentifiers the tags wanted; none asks for all.
+     * @return the response, the Attribute List in its attributes.
+     * @throws IOException as {@link #nCreate}.
+     */
+    public NResponse nGet(final String sopClass, final String sopInstance, final int... attributeIdentifiers)
+        throws IOException
+    {
+        return nServiceUser().request(CommandField.N_GET_RQ, sopClass, sopInstance, -1, attributeIdentifiers, null);
+    }
+
+    /**
+     * Sends an N-ACTION-RQ and waits for its response (see {@link #nCreate}).
+     *
+     * @param sopClass          Requested SOP Class UID.
+     * @param sopInstance       Requested SOP Instance UID.
+     * @param actionTypeId      Action Type ID.
+     * @param actionInformation the Action Information, or null.
+     * @return the response, an Action Reply in its attributes.
+     * @throws IOException as {@link #nCreate}.
+     */
+    public NResponse nAction(final String sopClass, final String sopInstance, final int actionTypeId,
+        final DataSet actionInformation) throws IOException
+    {
+        return nServiceUser().request(CommandField.N_ACTION_RQ, sopClass, sopInstance, actionTypeId, null,
+            actionInformation);
+    }
+
+    /**
+     * Sends an N-DELETE-RQ and waits for its response (see {@link #nCreate}).
+     *
+     * @param sopClass    Requested SOP Class UID.
+     * @param sopInstance Requested SOP Instance UID.
+     * @return the response.
+     * @throws IOException as {@link #nCreate}.
+     */
+    public NResponse nDelete(final String sopClass, final String sopInstance) throws IOException
+    {
+        return nServiceUser().request(CommandField.N_DELETE_RQ, sopClass, sopInstance, -1, null, null);
+    }
+
+    /**
+     * Sends an N-EVENT-REPORT-RQ and waits for its response (see {@link #nCreate}).
+     *
+     * @param sopClass         Affected SOP Class UID.
+     * @param sopInstance      Affected SOP Instance UID.
+     * @param eventTypeId      Event Type ID.
+     * @param eventInformation the Event Information, or null.
+     * @return the response, an Event Reply in its attributes.
+     * @throws IOException as {@link #nCreate}.
+     */
+    public NResponse nEventReport(final String sopClass, final String sopInstance, final int eventTypeId,
+        final DataSet eventInformation) throws IOException
+    {
+        return nServiceUser().request(CommandField.N_EVENT_REPORT_RQ, sopClass, sopInstance, eventTypeId, null,
+            eventInformation);
+    }
+
+    /**
+     * Sets who answers the N-EVENT-REPORT-RQs the peer sends on this association while an N-* call or
+     * {@link #awaitEventReport} runs; without one they are answered 0x0211 (unrecognized operation).
+     *
+     * @param listener the listener, or null.
+     */
+    public void onEventReport(final EventReportListener listener)
+    {
+        nServiceUser().listener(listener);
+    }
+
+    /**
+     * Waits for the peer to send an N-EVENT-REPORT-RQ on this association (a Storage Commitment result, say),
+     * answers it, and returns. Other messages that arrive meanwhile are dropped.
+     *
+     * @param timeoutMs how long to wait.
+     * @param listener  answers it; null uses the one set with {@link #onEventReport}.
+     * @return true if one arrived and was answered, false if none came in time.
+     * @throws IOException if the association ended.
+     */
+    public boolean awaitEventReport(final long timeoutMs, final EventReportListener listener) throws IOException
+    {
+        return nServiceUser().awaitEventReport(timeoutMs, listener);
     }
 }

@@ -52,7 +52,7 @@ public final class Server implements AutoCloseable
         }
         loops[0].listen(channel, new EventLoop.Acceptor(ae.settings(), ae.policy(),
             () -> new DimseProvider(new ServiceDispatcher(ae.store(), ae.queryIndex(), ae.worklist(),
-                ae.aeTitle())), counter));
+                ae.aeTitle()).nServices(ae)), counter));
         runners = new AgentRunner[loopCount];
         for (int i = 0; i < loopCount; i++)
         {

@@ -29,6 +29,8 @@ import java.io.IOException;
  *       C-FIND on Modality Worklist FIND when a {@link org.dimse4j.archive.WorklistDirectory} is configured.</li>
  *   <li>C-GET, likewise, on a Patient Root or Study Root GET context: see {@link GetService}; its C-STORE
  *       sub-operations go out from {@link #onTick} and their C-STORE-RSPs are routed back to it.</li>
+ *   <li>DIMSE-N requests of a SOP class with an {@link NServiceHandler}: see {@link NServiceDispatcher}; its
+ *       messages go out from {@link #onTick}, after the other services'.</li>
  *   <li>Anything else: refused with 0x0211 (unrecognized operation) so that the peer is never left waiting.</li>
  * </ul>
  * If the association ends mid data set, the partial instance is removed.
@@ -40,6 +42,7 @@ final class ServiceDispatcher implements DimseHandler
     private final InstanceStore store;
     private final FindService find;
     private final GetService get;
+    private NServiceDispatcher nServices;
     private InstanceWriter writer;
     private boolean storing;
     private int storeContextId;
@@ -67,6 +70,18 @@ final class ServiceDispatcher implements DimseHandler
         this.get = index == null ? null : new GetService(index);
     }
 
+    /**
+     * Serves the AE's DIMSE-N handlers (see {@link NServiceDispatcher}) on this association.
+     *
+     * @param ae the AE; nothing changes when it has none.
+     * @return this.
+     */
+    ServiceDispatcher nServices(final ApplicationEntity ae)
+    {
+        this.nServices = ae.nServices().isEmpty() ? null : new NServiceDispatcher(ae, ae.nServices());
+        return this;
+    }
+
     /** {@inheritDoc} */
     @Override
     public void onCommand(final DimseProvider provider, final Association association, final int contextId,
@@ -90,6 +105,10 @@ final class ServiceDispatcher implements DimseHandler
             return;
         }
         if (get != null && onGetCommand(provider, association, contextId, command))
+        {
+            return;
+        }
+        if (nServices != null && nServices.onCommand(association, contextId, command))
         {
             return;
         }
@@ -193,6 +212,11 @@ final class ServiceDispatcher implements DimseHandler
             get.onFragment(provider, association, buffer, offset, length, last);
             return;
         }
+        if (nServices != null && nServices.isReceiving())
+        {
+            nServices.onFragment(buffer, offset, length, last);
+            return;
+        }
         if (!storing || contextId != storeContextId)
         {
             return; // the data set of a request already refused
@@ -265,14 +289,23 @@ final class ServiceDispatcher implements DimseHandler
     @Override
     public int onTick(final DimseProvider provider, final Association association)
     {
+        if (nServices != null && nServices.isStreaming())
+        {
+            return nServices.onTick(provider, association); // no other message may start inside its data set
+        }
         return (find == null ? 0 : find.onTick(provider, association)) +
-            (get == null ? 0 : get.onTick(provider, association));
+            (get == null ? 0 : get.onTick(provider, association)) +
+            (nServices == null ? 0 : nServices.onTick(provider, association));
     }
 
     /** {@inheritDoc} */
     @Override
     public void onClosed(final Association association)
     {
+        if (nServices != null)
+        {
+            nServices.onClosed();
+        }
         if (find != null)
         {
             find.onClosed();
