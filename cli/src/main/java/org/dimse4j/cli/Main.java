@@ -47,7 +47,7 @@ public final class Main implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a tool: echoscu, echoscp, storescu, storescp, findscu, qrscp, wlmscp, mppsscu, stgcmtscu, bench, ...");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a tool (dimse4j --help lists them)");
     }
 
     /** The version of this build. */
