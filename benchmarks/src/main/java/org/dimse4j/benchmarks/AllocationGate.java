@@ -193,6 +193,38 @@ public final class AllocationGate
     }
 
     /**
+     * Runs each benchmark of a report that failed again, alone, with measurement iterations of {@code millis}, and
+     * keeps the second reading. JMH's share of the allocation is fixed per iteration, so on a loaded machine (fewer
+     * operations per iteration) a zero-allocation benchmark can read above the limit; with longer iterations that
+     * share shrinks, while a real per-operation allocation reads the same. Passing readings are kept as they are.
+     *
+     * @param report  a gate run's report.
+     * @param timings the timings of that run.
+     * @param millis  measurement iteration time of the recheck.
+     * @param out     where to print the recheck.
+     * @return the report with every failed reading replaced by its recheck.
+     * @throws RunnerException if JMH fails.
+     */
+    public static Report recheckFailures(final Report report, final Timings timings, final long millis,
+        final PrintStream out) throws RunnerException
+    {
+        final List<Reading> readings = new ArrayList<>(report.readings().size());
+        for (final Reading reading : report.readings())
+        {
+            if (reading.passed())
+            {
+                readings.add(reading);
+                continue;
+            }
+            final String method = reading.benchmark().split(" ", 2)[0];
+            out.println("Rechecking " + method + " with " + millis + " ms iterations");
+            readings.addAll(run("^" + java.util.regex.Pattern.quote(method) + "$", report.limit(),
+                timings.withMeasurementMillis(millis), out).readings());
+        }
+        return new Report(List.copyOf(readings), report.limit());
+    }
+
+    /**
      * @param args {@code [include-regex [limit-B/op]]}; defaults {@link #HOT_PATH_INCLUDE} and
      *             {@link #DEFAULT_LIMIT}.
      * @throws RunnerException if JMH fails.
