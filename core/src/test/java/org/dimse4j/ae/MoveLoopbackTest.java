@@ -143,7 +143,8 @@ class MoveLoopbackTest
             assertEquals(0, result.warning());
             assertTrue(result.failedSopInstanceUids().isEmpty());
             assertTrue(result.received().isEmpty());
-            assertFalse(pendings.isEmpty());
+            // Pending responses are optional (PS3.4 C.4.2.3.1): sub-operations that end within one duty cycle of
+            // the I/O thread share one, and the last ones go straight to the final response
             assertTrue(pendings.size() <= 5, "at most one Pending per sub-operation: " + pendings.size());
             for (final ClientAssociation.GetResult p : pendings)
             {
