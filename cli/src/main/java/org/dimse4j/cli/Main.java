@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dimse4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "DICOM network tools on the dimse4j stack.",
-    subcommands = {EchoScu.class, EchoScp.class, StoreScu.class, StoreScp.class, FindScu.class, GetScu.class,
+    subcommands = {EchoScu.class, EchoScp.class, StoreScu.class, StoreScp.class, FindScu.class, GetScu.class, MoveScu.class,
         QrScp.class, WlmScp.class,
         MkInstances.class, TcpCeiling.class,
         CommandLine.HelpCommand.class})
@@ -47,7 +47,7 @@ public final class Main implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a tool: echoscu, echoscp, storescu, storescp, findscu, qrscp, wlmscp");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a tool: echoscu, echoscp, storescu, storescp, findscu, getscu, movescu, qrscp, wlmscp");
     }
 
     /** The version of this build. */

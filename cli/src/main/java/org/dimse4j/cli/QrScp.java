@@ -1,6 +1,8 @@
 package org.dimse4j.cli;
 
+import org.dimse4j.ae.AeTable;
 import org.dimse4j.ae.ApplicationEntity;
+import org.dimse4j.ae.RemoteAe;
 import org.dimse4j.ae.Server;
 import org.dimse4j.archive.ArchiveIndex;
 import org.dimse4j.archive.DirectoryStore;
@@ -12,15 +14,18 @@ import picocli.CommandLine.Parameters;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code qrscp PORT}: a Query/Retrieve SCP answering C-FIND and C-GET (Patient Root and Study Root) from an archive
- * directory, which it indexes at start; also a Storage SCP whose stored instances are queryable at once, and a
- * Verification SCP.
+ * {@code qrscp PORT}: a Query/Retrieve SCP answering C-FIND, C-GET and C-MOVE (Patient Root and Study Root) from an
+ * archive directory, which it indexes at start; also a Storage SCP whose stored instances are queryable at once, and
+ * a Verification SCP. C-MOVE destinations come from {@code --ae-table FILE} (lines {@code AETITLE HOST PORT}) and
+ * {@code --move-destination AETITLE=HOST:PORT}.
  */
 @Command(name = "qrscp", mixinStandardHelpOptions = true,
-    description = {"Query/Retrieve SCP (C-FIND and C-GET, Patient and Study Root) over an archive directory, "
+    description = {"Query/Retrieve SCP (C-FIND, C-GET and C-MOVE, Patient and Study Root) over an archive directory, "
         + "indexed at start; "
         + "also stores (C-STORE) into it and answers C-ECHO. Runs until interrupted (Ctrl-C)."})
 final class QrScp implements Callable<Integer>
@@ -38,8 +43,40 @@ final class QrScp implements Callable<Integer>
     @Option(names = {"--bind"}, paramLabel = "ADDRESS", description = "Local address to listen on (default: all).")
     String bind;
 
+    @Option(names = {"--ae-table"}, paramLabel = "FILE",
+        description = "C-MOVE destinations: a file of AETITLE HOST PORT lines (# comments).")
+    Path aeTable;
+
+    @Option(names = {"--move-destination"}, paramLabel = "AETITLE=HOST:PORT",
+        description = "A C-MOVE destination (repeatable; replaces a --ae-table entry of the same title).")
+    List<String> moveDestinations = new ArrayList<>();
+
     @Mixin
     NetworkOptions network;
+
+    /**
+     * @param spec {@code AETITLE=HOST:PORT}.
+     * @return the peer.
+     * @throws IllegalArgumentException naming what is wrong.
+     */
+    static RemoteAe parseDestination(final String spec)
+    {
+        final int eq = spec.indexOf('=');
+        final int colon = spec.lastIndexOf(':');
+        if (eq <= 0 || colon < eq + 2 || colon == spec.length() - 1)
+        {
+            throw new IllegalArgumentException("--move-destination wants AETITLE=HOST:PORT, not " + spec);
+        }
+        try
+        {
+            return new RemoteAe(spec.substring(0, eq), spec.substring(eq + 1, colon),
+                Integer.parseInt(spec.substring(colon + 1)));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("--move-destination " + spec + ": bad port", ex);
+        }
+    }
 
     /** Set once listening, for in-process tests. */
     volatile Server server;
@@ -54,11 +91,21 @@ final class QrScp implements Callable<Integer>
             (System.nanoTime() - start) / 1e9);
         final DirectoryStore store = new DirectoryStore(root, DirectoryStore.Durability.RENAME,
             DirectoryStore.Duplicates.OVERWRITE, index::onStored);
+        AeTable peers = aeTable == null ? AeTable.empty() : AeTable.read(aeTable);
+        for (final String spec : moveDestinations)
+        {
+            peers = peers.with(parseDestination(spec));
+        }
         final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle))
             .acceptVerification()
             .acceptStorage(TransferSyntax.ALL_KNOWN, store)
             .queryIndex(index)
+            .remoteAes(peers)
             .build();
+        for (final RemoteAe peer : peers.peers())
+        {
+            System.out.printf("move destination %s at %s:%d%n", peer.aeTitle(), peer.host(), peer.port());
+        }
         final InetSocketAddress address = bind == null ? new InetSocketAddress(port) :
             new InetSocketAddress(bind, port);
         return Serving.untilStopped(ae, address,
