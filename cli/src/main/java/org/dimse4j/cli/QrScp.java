@@ -61,7 +61,7 @@ final class QrScp implements Callable<Integer>
      */
     static RemoteAe parseDestination(final String spec)
     {
-        final int eq = spec.indexOf('=');
+        final int eq = spec.lastIndexOf('='); // an AE title may hold '=', a host name may not
         final int colon = spec.lastIndexOf(':');
         if (eq <= 0 || colon < eq + 2 || colon == spec.length() - 1)
         {
