@@ -1026,6 +1026,10 @@ public final class ClientAssociation implements AutoCloseable
             {
                 throw ended("getMsg"); // the queue went with the association
             }
+            if (block)
+            {
+                abortIfInterrupted();
+            }
             final MessageQueue queue = responses.queue;
             if (queue != null && !queue.isEmpty())
             {
