@@ -263,22 +263,25 @@ class MoveLoopbackTest
                 assertThrows(IOException.class, () -> assoc.move(STUDY_ROOT, keys("1.2.3.400"), "DEST", p ->
                     assoc.abort()));
                 assertTrue(assoc.association().isClosed());
-                awaitTrue(() -> dest.openAssociations() == 0 && server.openAssociations() == 0);
+                awaitTrue("both associations ended",
+                    () -> dest.openAssociations() == 0 && server.openAssociations() == 0);
                 final int arrived = files(out).size();
                 assertTrue(arrived < total, "arrived " + arrived);
                 Thread.sleep(300);
                 assertEquals(arrived, files(out).size(), "nothing more arrives once the sub-association ended");
             }
-            assertEquals(0, moveWorkerThreads(), "closing the server ends its C-MOVE workers");
+            // the pool reports termination from its last worker, which dies a moment later
+            awaitTrue("closing the server ends its C-MOVE workers", () -> moveWorkerThreads() == 0);
         }
     }
 
-    private static void awaitTrue(final java.util.function.BooleanSupplier condition) throws InterruptedException
+    private static void awaitTrue(final String what, final java.util.function.BooleanSupplier condition)
+        throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean())
         {
-            assertTrue(System.nanoTime() < deadline, "timed out");
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
             Thread.sleep(10);
         }
     }
