@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dimse4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "DICOM network tools on the dimse4j stack.",
     subcommands = {EchoScu.class, EchoScp.class, StoreScu.class, StoreScp.class, FindScu.class, GetScu.class,
-        QrScp.class, WlmScp.class, MppsScuTool.class, StgCmtScu.class,
+        MoveScu.class, QrScp.class, WlmScp.class, MppsScuTool.class, StgCmtScu.class,
         MkInstances.class, TcpCeiling.class, Bench.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable

@@ -187,6 +187,24 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
      */
     Run startDcmqrscp(final Path dir, final int port) throws IOException
     {
+        return startDcmqrscp(dir, port, Map.of());
+    }
+
+    /**
+     * Starts DCMTK's Query/Retrieve SCP as {@link #startDcmqrscp(Path, int)} does, knowing C-MOVE destinations.
+     *
+     * @param dir          where its configuration and database go.
+     * @param port         its TCP port.
+     * @param destinations AE title to loopback port of each Move Destination (its HostTable).
+     * @return the running process.
+     * @throws IOException if its files cannot be written.
+     */
+    Run startDcmqrscp(final Path dir, final int port, final Map<String, Integer> destinations) throws IOException
+    {
+        final StringBuilder hosts = new StringBuilder();
+        destinations.forEach((aet, destPort) ->
+            hosts.append(aet).append(" = (").append(aet).append(", ").append(LOOPBACK).append(", ").append(destPort)
+                .append(")\n"));
         final Path db = Files.createDirectories(dir.resolve("db"));
         final Path config = dir.resolve("dcmqrscp.cfg");
         Files.writeString(config, String.join("\n",
@@ -194,7 +212,7 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
             "MaxPDUSize      = 16384",
             "MaxAssociations = 16",
             "HostTable BEGIN",
-            "HostTable END",
+            hosts + "HostTable END",
             "VendorTable BEGIN",
             "VendorTable END",
             "AETable BEGIN",

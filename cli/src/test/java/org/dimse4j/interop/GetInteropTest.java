@@ -34,8 +34,8 @@ final class GetInteropTest
     private static final String ROOT = "1.2.826.0.1.3680043.9.7777.43.";
     private static final String CT = "1.2.840.10008.5.1.4.1.1.2";
     private static final String MR = "1.2.840.10008.5.1.4.1.1.4";
-    private static final String STUDY_A = ROOT + "1";
-    private static final String STUDY_B = ROOT + "2";
+    static final String STUDY_A = ROOT + "1";
+    static final String STUDY_B = ROOT + "2";
 
     @RegisterExtension
     static final Dcmtk dcmtk = new Dcmtk();
@@ -44,7 +44,7 @@ final class GetInteropTest
     Path temp;
 
     /** Writes study A (CT x3 + MR x2, one of them 600 kB) and study B (CT x2) into the archive. */
-    private static void archive(final Path dir) throws IOException
+    static void archive(final Path dir) throws IOException
     {
         Files.createDirectories(dir);
         for (int i = 1; i <= 3; i++)
@@ -62,7 +62,7 @@ final class GetInteropTest
     }
 
     /** @return the data sets of the Part 10 files in a directory tree, by SOP Instance UID. */
-    private static Map<String, DataSet> dataSets(final Path dir) throws IOException
+    static Map<String, DataSet> dataSets(final Path dir) throws IOException
     {
         final Map<String, DataSet> sets = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir))

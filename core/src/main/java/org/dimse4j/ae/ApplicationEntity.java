@@ -295,8 +295,10 @@ public final class ApplicationEntity
         }
 
         /**
-         * Answers C-FIND and C-GET from an archive index: accepts Study Root and Patient Root Query/Retrieve FIND
-         * and GET with Explicit and Implicit VR Little Endian, and, for the C-STORE sub-operations of a C-GET, grants
+         * Answers C-FIND, C-GET and C-MOVE from an archive index: accepts Study Root and Patient Root Query/Retrieve
+         * FIND, GET and MOVE with Explicit and Implicit VR Little Endian (C-MOVE destinations are looked up in
+         * {@link #remoteAes}; its sub-operations run on worker threads of the server), and, for the C-STORE
+         * sub-operations of a C-GET, grants
          * the requestor the SCP role (role selection) for every storage SOP class; storage SOP classes not yet
          * accepted are accepted with all known transfer syntaxes (sub-operations are sent on a context whose
          * transfer syntax is the file's: nothing is transcoded).
@@ -315,6 +317,8 @@ public final class ApplicationEntity
                 accept(org.dimse4j.data.Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND, syntaxes);
                 accept(org.dimse4j.data.Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET, syntaxes);
                 accept(org.dimse4j.data.Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET, syntaxes);
+                accept(org.dimse4j.data.Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE, syntaxes);
+                accept(org.dimse4j.data.Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE, syntaxes);
                 for (final String storage : org.dimse4j.data.StorageSopClasses.ALL)
                 {
                     if (!policy.acceptedSyntaxes().containsKey(storage))

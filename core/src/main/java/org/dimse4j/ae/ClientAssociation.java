@@ -35,6 +35,10 @@ import java.util.function.Consumer;
  * An association this application entity requested, driven by the calling thread: each blocking call runs the
  * association's duty cycle on the caller's thread, waiting in a private selector when there is nothing to do, so a
  * request/response round trip never crosses a thread. Not thread-safe: one thread uses it at a time.
+ * <p>
+ * Interrupting the thread blocked in one of its calls aborts the association (A-ABORT): the call throws an
+ * {@link AssociationException} and the thread stays interrupted. That is how another thread stops it (a C-MOVE
+ * SCP's sub-association whose originating association ended, say).
  */
 public final class ClientAssociation implements AutoCloseable
 {
@@ -61,6 +65,9 @@ public final class ClientAssociation implements AutoCloseable
     private int findMessageId = -1;
     private int findContextId = -1;
     private NServiceUser nServiceUser;
+    private int storePriority = CommandElement.PRIORITY_MEDIUM;
+    private String moveOriginatorAeTitle;
+    private int moveOriginatorMessageId = -1;
 
     private ClientAssociation(final ApplicationEntity ae, final Association association, final Selector selector,
         final DimseProvider provider, final Responses responses)
@@ -275,7 +282,7 @@ public final class ClientAssociation implements AutoCloseable
         final int encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
         try
         {
-            final int messageId = sendRequest(contextId, sopClass, CommandField.C_FIND_RQ, identifier, encoding);
+            final int messageId = sendRequest(contextId, sopClass, CommandField.C_FIND_RQ, null, identifier, encoding);
             while (true)
             {
                 final MessageQueue.ReceivedMessage msg = awaitMessage("C-FIND");
@@ -303,7 +310,7 @@ public final class ClientAssociation implements AutoCloseable
     }
 
     /**
-     * What a C-GET ended with.
+     * What a C-GET or C-MOVE ended with (or where it stands, in a Pending response).
      *
      * @param status                 the final status: 0x0000 Success, 0xB000 some failed or had warnings, 0xFE00
      *                               Cancel, 0xA702 all failed, or another failure.
@@ -312,7 +319,7 @@ public final class ClientAssociation implements AutoCloseable
      * @param failed                 Number of Failed Sub-operations, or -1.
      * @param warning                Number of Warning Sub-operations, or -1.
      * @param failedSopInstanceUids  Failed SOP Instance UID List (0008,0058) of the final response, or empty.
-     * @param received               the files written, in arrival order.
+     * @param received               the files written by a C-GET, in arrival order (empty for a C-MOVE).
      */
     public record GetResult(int status, int remaining, int completed, int failed, int warning,
         List<String> failedSopInstanceUids, List<Path> received)
@@ -354,25 +361,81 @@ public final class ClientAssociation implements AutoCloseable
         }
         java.nio.file.Files.createDirectories(outputDirectory);
         responses.queue(MAX_GET_INSTANCE_LENGTH * 8, MAX_GET_INSTANCE_LENGTH);
+        return retrieve(contextId, sopClass, CommandField.C_GET_RQ, null, identifier, outputDirectory, onPending);
+    }
+
+    /**
+     * Sends a C-MOVE-RQ on the first context accepted for {@code sopClass} and collects its responses: the peer sends
+     * the instances to {@code destination} over an association of its own (to receive them here, run a Storage SCP
+     * under that AE title, which the peer must know). The result's {@code received} list is empty.
+     *
+     * @param sopClass    the MOVE SOP class, e.g. Study Root Query/Retrieve Information Model - MOVE.
+     * @param identifier  Query/Retrieve Level and the unique keys.
+     * @param destination the Move Destination AE title (0000,0600).
+     * @param onPending   called with the counters of each Pending response, on this thread; may call
+     *                    {@link #cancel(int)} with {@link #findMessageId()}; may be null.
+     * @return the final status and counters: 0x0000 Success, 0xB000 some failed or had warnings, 0xFE00 Cancel,
+     *         0xA702 all failed, 0xA801 Move Destination unknown, or another failure.
+     * @throws IOException if no such context was accepted, no response came within the DIMSE timeout, or the
+     *                     association ended.
+     */
+    public GetResult move(final String sopClass, final DataSet identifier, final String destination,
+        final Consumer<GetResult> onPending) throws IOException
+    {
+        org.dimse4j.pdu.PduStrings.checkAeTitle(destination);
+        final int contextId = association.contextIdFor(sopClass);
+        if (contextId < 0)
+        {
+            throw new IOException("the peer accepted no presentation context for " + sopClass);
+        }
+        return retrieve(contextId, sopClass, CommandField.C_MOVE_RQ, destination, identifier, null, onPending);
+    }
+
+    /**
+     * Makes the C-STOREs this association sends from now on sub-operations of a C-MOVE (PS3.4 C.4.2.2.2): each
+     * C-STORE-RQ carries the C-MOVE's Priority, the Move Originator AE Title (0000,1030) and the Move Originator
+     * Message ID (0000,1031).
+     *
+     * @param aeTitle   the calling AE title of the association the C-MOVE-RQ came on.
+     * @param messageId the C-MOVE-RQ's Message ID.
+     * @param priority  the C-MOVE-RQ's Priority.
+     */
+    public void moveOriginator(final String aeTitle, final int messageId, final int priority)
+    {
+        this.moveOriginatorAeTitle = org.dimse4j.pdu.PduStrings.checkAeTitle(aeTitle);
+        this.moveOriginatorMessageId = messageId;
+        this.storePriority = priority;
+    }
+
+    /**
+     * Runs a C-GET (with {@code outputDirectory}: its C-STORE sub-operations arrive here) or a C-MOVE to its final
+     * response.
+     */
+    private GetResult retrieve(final int contextId, final String sopClass, final int commandField,
+        final String moveDestination, final DataSet identifier, final Path outputDirectory,
+        final Consumer<GetResult> onPending) throws IOException
+    {
         final int encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
         final List<Path> received = new java.util.ArrayList<>();
+        final String operation = CommandField.name(commandField);
         int remaining = -1;
         int completed = -1;
         int failed = -1;
         int warning = -1;
         try
         {
-            final int messageId = sendRequest(contextId, sopClass, CommandField.C_GET_RQ, identifier, encoding);
+            final int messageId = sendRequest(contextId, sopClass, commandField, moveDestination, identifier,
+                encoding);
             while (true)
             {
-                final MessageQueue.ReceivedMessage msg = awaitMessage("C-GET");
+                final MessageQueue.ReceivedMessage msg = awaitMessage(operation);
                 final CommandDecoder command = msg.command();
-                if (command.commandField() == CommandField.C_STORE_RQ)
+                if (command.commandField() == CommandField.C_STORE_RQ && outputDirectory != null)
                 {
                     storeSubOperation(msg, outputDirectory, received);
                     continue;
                 }
-                if (command.commandField() != CommandField.C_GET_RSP ||
+                if (command.commandField() != (commandField | CommandField.RESPONSE_BIT) ||
                     command.messageIdBeingRespondedTo() != messageId)
                 {
                     continue;
@@ -411,22 +474,28 @@ public final class ClientAssociation implements AutoCloseable
     }
 
     /**
-     * Sends a C-FIND-RQ or C-GET-RQ with its identifier and makes it the operation {@link #cancel} applies to.
+     * Sends a C-FIND-RQ, C-GET-RQ or C-MOVE-RQ with its identifier and makes it the operation {@link #cancel} applies
+     * to.
      *
+     * @param moveDestination the Move Destination of a C-MOVE-RQ, else null.
      * @return its Message ID.
      */
     private int sendRequest(final int contextId, final String sopClass, final int commandField,
-        final DataSet identifier, final int encoding) throws IOException
+        final String moveDestination, final DataSet identifier, final int encoding) throws IOException
     {
         final int length = identifier.encodedLength(encoding);
         final UnsafeBuffer encoded = new UnsafeBuffer(new byte[Math.max(length, 1)]);
         identifier.write(encoded, 0, encoding);
         final int messageId = nextMessageId();
-        beginMsg(contextId)
+        final org.dimse4j.dimse.CommandEncoder rq = beginMsg(contextId)
             .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
             .putUS(CommandElement.COMMAND_FIELD, commandField)
-            .putUS(CommandElement.MESSAGE_ID, messageId)
-            .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
+            .putUS(CommandElement.MESSAGE_ID, messageId);
+        if (moveDestination != null)
+        {
+            rq.putAE(CommandElement.MOVE_DESTINATION, moveDestination);
+        }
+        rq.putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
             .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT);
         findMessageId = messageId;
         findContextId = contextId;
@@ -546,7 +615,7 @@ public final class ClientAssociation implements AutoCloseable
         java.nio.file.Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** @return the Message ID of the C-FIND or C-GET under way (for {@link #cancel(int)} from its callback), or -1. */
+    /** @return the Message ID of the C-FIND, C-GET or C-MOVE under way (for {@link #cancel(int)} from its callback), or -1. */
     public int findMessageId()
     {
         return findMessageId;
@@ -556,7 +625,7 @@ public final class ClientAssociation implements AutoCloseable
      * Sends a C-CANCEL-RQ for an operation under way, on its presentation context. The operation then ends with
      * its final response (normally 0xFE00 Cancel), which the caller of {@link #find} receives.
      *
-     * @param messageId the Message ID of the C-FIND or C-GET to cancel.
+     * @param messageId the Message ID of the C-FIND, C-GET or C-MOVE to cancel.
      * @throws IOException if the association ended.
      * @throws IllegalStateException if no C-FIND or C-GET with that Message ID is under way.
      */
@@ -631,13 +700,18 @@ public final class ClientAssociation implements AutoCloseable
         }
         try (channel)
         {
-            provider.beginCommand(association, contextId)
+            final org.dimse4j.dimse.CommandEncoder rq = provider.beginCommand(association, contextId)
                 .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass)
                 .putUS(CommandElement.COMMAND_FIELD, CommandField.C_STORE_RQ)
                 .putUS(CommandElement.MESSAGE_ID, messageId)
-                .putUS(CommandElement.PRIORITY, CommandElement.PRIORITY_MEDIUM)
+                .putUS(CommandElement.PRIORITY, storePriority)
                 .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT)
                 .putUid(CommandElement.AFFECTED_SOP_INSTANCE_UID, sopInstance);
+            if (moveOriginatorAeTitle != null)
+            {
+                rq.putAE(CommandElement.MOVE_ORIGINATOR_AE_TITLE, moveOriginatorAeTitle)
+                    .putUS(CommandElement.MOVE_ORIGINATOR_MESSAGE_ID, moveOriginatorMessageId);
+            }
             provider.sendCommand();
             long position = info.dataSetOffset();
             long remaining = info.dataSetLength();
@@ -687,6 +761,7 @@ public final class ClientAssociation implements AutoCloseable
             {
                 throw ended("association ended while sending");
             }
+            abortIfInterrupted();
             final long now = System.nanoTime();
             if (dimseTimeoutNs > 0 && now - start > dimseTimeoutNs)
             {
@@ -771,6 +846,7 @@ public final class ClientAssociation implements AutoCloseable
         int idle = 0;
         while (!done.getAsBoolean())
         {
+            abortIfInterrupted();
             final long now = System.nanoTime();
             if (timeoutNs > 0 && now - start > timeoutNs)
             {
@@ -797,6 +873,16 @@ public final class ClientAssociation implements AutoCloseable
             {
                 Thread.onSpinWait();
             }
+        }
+    }
+
+    private void abortIfInterrupted() throws AssociationException
+    {
+        if (Thread.currentThread().isInterrupted() && !association.isClosed())
+        {
+            association.abort();
+            association.close();
+            throw new AssociationException("interrupted; association aborted", Outcome.ABORTED_LOCALLY, 0);
         }
     }
 
@@ -953,6 +1039,10 @@ public final class ClientAssociation implements AutoCloseable
             if (association.isClosed())
             {
                 throw ended("getMsg"); // the queue went with the association
+            }
+            if (block)
+            {
+                abortIfInterrupted();
             }
             final MessageQueue queue = responses.queue;
             if (queue != null && !queue.isEmpty())

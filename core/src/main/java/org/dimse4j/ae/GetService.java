@@ -1,24 +1,20 @@
 package org.dimse4j.ae;
 
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.dimse4j.archive.ArchiveIndex;
 import org.dimse4j.archive.ArchiveIndex.Level;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.DataSetException;
-import org.dimse4j.data.ElementDictionary;
 import org.dimse4j.data.Part10Info;
 import org.dimse4j.data.Part10Reader;
 import org.dimse4j.data.Tag;
 import org.dimse4j.data.Uid;
 import org.dimse4j.dimse.CommandDecoder;
 import org.dimse4j.dimse.CommandElement;
-import org.dimse4j.dimse.CommandEncoder;
 import org.dimse4j.dimse.CommandField;
 import org.dimse4j.dimse.DimseProvider;
 import org.dimse4j.dimse.Status;
 import org.dimse4j.pdu.AssociatePdu;
-import org.dimse4j.query.MatchOptions;
 import org.dimse4j.ul.Association;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +61,7 @@ final class GetService
 
     private final ArchiveIndex index;
     private final IdentifierAssembler identifierAssembler = new IdentifierAssembler();
-    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
+    private final RetrieveResponder responder = new RetrieveResponder();
     private boolean receiving;
     private boolean active;
     private int contextId;
@@ -92,9 +88,6 @@ final class GetService
     private boolean awaitingStoreResponse;
     private String subInstance;
 
-    private int outOffset;
-    private int outRemaining;
-    private int outContextId;
     private boolean finishing;
 
     private int refuseMessageId = -1;
@@ -201,35 +194,15 @@ final class GetService
             return;
         }
         final Level level = Level.of(identifier.string(Tag.QUERY_RETRIEVE_LEVEL));
-        final String invalid = validate(identifier, level);
+        final String invalid = RetrieveKeys.validate(identifier, level, patientRoot);
         if (invalid != null)
         {
             fail(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, invalid);
             return;
         }
-        final DataSet keys = new DataSet();
-        final Level top = patientRoot ? Level.PATIENT : Level.STUDY;
-        for (int l = top.ordinal(); l <= level.ordinal(); l++)
-        {
-            final int key = Level.values()[l].uniqueKey();
-            final String value = identifier.string(key);
-            if (value != null && !value.isEmpty())
-            {
-                keys.putString(key, value);
-            }
-        }
         try
         {
-            final List<DataSet> matches = index.find(Level.IMAGE, keys, MatchOptions.DEFAULT);
-            entries = new ArrayList<>(matches.size());
-            for (final DataSet match : matches)
-            {
-                final ArchiveIndex.Entry entry = index.entry(match.string(Tag.SOP_INSTANCE_UID));
-                if (entry != null)
-                {
-                    entries.add(entry);
-                }
-            }
+            entries = RetrieveKeys.match(index, identifier, level, patientRoot);
         }
         catch (final RuntimeException ex)
         {
@@ -242,29 +215,6 @@ final class GetService
         next = 0;
         active = true;
         onTick(provider, association);
-    }
-
-    private String validate(final DataSet identifier, final Level level)
-    {
-        if (level == null)
-        {
-            return "Query/Retrieve Level missing or not PATIENT, STUDY, SERIES or IMAGE";
-        }
-        if (level == Level.PATIENT && !patientRoot)
-        {
-            return "PATIENT level is not in the Study Root model";
-        }
-        final Level top = patientRoot ? Level.PATIENT : Level.STUDY;
-        for (int l = top.ordinal(); l <= level.ordinal(); l++)
-        {
-            final int key = Level.values()[l].uniqueKey();
-            final String value = identifier.string(key);
-            if (value == null || value.isEmpty() || value.contains("*") || value.contains("?"))
-            {
-                return "level " + level + " needs a value for the unique key " + ElementDictionary.keyword(key);
-            }
-        }
-        return null;
     }
 
     private void fail(final DimseProvider provider, final Association association, final int status,
@@ -289,14 +239,11 @@ final class GetService
         final int commandRoom = association.maxSendPduLength() + 6;
         while (work < MAX_WORK_PER_TICK)
         {
-            if (outRemaining > 0)
+            if (responder.isSending())
             {
-                final int n = provider.sendDataSet(association, outContextId, out, outOffset, outRemaining);
-                outOffset += n;
-                outRemaining -= n;
-                if (outRemaining > 0)
+                if (!responder.flush(provider, association))
                 {
-                    return work + (n > 0 ? 1 : 0);
+                    return work;
                 }
                 work++;
                 if (finishing)
@@ -512,58 +459,17 @@ final class GetService
 
     private void sendRefusal(final DimseProvider provider, final Association association)
     {
-        provider.beginCommand(association, refuseContextId)
-            .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, association.abstractSyntax(refuseContextId))
-            .putUS(CommandElement.COMMAND_FIELD, CommandField.C_GET_RSP)
-            .putUS(CommandElement.MESSAGE_ID_BEING_RESPONDED_TO, refuseMessageId)
-            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_NONE)
-            .putUS(CommandElement.STATUS, Status.OUT_OF_RESOURCES_SUB_OPERATIONS)
-            .putString(CommandElement.ERROR_COMMENT, "one C-GET at a time per association");
-        provider.sendCommand();
+        RetrieveResponder.refuseConcurrent(provider, association, refuseContextId, CommandField.C_GET_RSP,
+            refuseMessageId, "C-GET");
         refuseMessageId = -1;
     }
 
     private void sendResponse(final DimseProvider provider, final Association association, final int status,
         final boolean withRemaining)
     {
-        final boolean identifier = !Status.isPending(status) && !Status.isSuccess(status) && !failedUids.isEmpty();
-        final CommandEncoder rsp = provider.beginCommand(association, contextId);
-        if (sopClass != null)
-        {
-            rsp.putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass);
-        }
-        rsp.putUS(CommandElement.COMMAND_FIELD, CommandField.C_GET_RSP)
-            .putUS(CommandElement.MESSAGE_ID_BEING_RESPONDED_TO, messageId)
-            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, identifier ? CommandElement.DATA_SET_TYPE_PRESENT :
-                CommandElement.DATA_SET_TYPE_NONE)
-            .putUS(CommandElement.STATUS, status);
-        if (failError != null && status == failStatus)
-        {
-            final String comment = failError.length() > 64 ? failError.substring(0, 64) : failError;
-            rsp.putString(CommandElement.ERROR_COMMENT, comment.replace('\\', '/'));
-        }
-        if (withRemaining)
-        {
-            rsp.putUS(CommandElement.NUMBER_OF_REMAINING_SUB_OPERATIONS, Math.min(0xFFFF, entries.size() - next));
-        }
-        rsp.putUS(CommandElement.NUMBER_OF_COMPLETED_SUB_OPERATIONS, Math.min(0xFFFF, completed))
-            .putUS(CommandElement.NUMBER_OF_FAILED_SUB_OPERATIONS, Math.min(0xFFFF, failed))
-            .putUS(CommandElement.NUMBER_OF_WARNING_SUB_OPERATIONS, Math.min(0xFFFF, warning));
-        provider.sendCommand();
-        if (identifier)
-        {
-            final DataSet list = new DataSet().putStrings(Tag.FAILED_SOP_INSTANCE_UID_LIST,
-                failedUids.toArray(new String[0]));
-            final int length = list.encodedLength(identifierAssembler.encoding());
-            out.checkLimit(length);
-            list.write(out, 0, identifierAssembler.encoding());
-            outContextId = contextId;
-            outOffset = 0;
-            outRemaining = length;
-            final int n = provider.sendDataSet(association, contextId, out, 0, length);
-            outOffset += n;
-            outRemaining -= n;
-        }
+        responder.send(provider, association, contextId, CommandField.C_GET_RSP, sopClass, messageId, status,
+            withRemaining ? entries.size() - next : -1, completed, failed, warning, failedUids,
+            failError != null && status == failStatus ? failError : null, identifierAssembler.encoding());
     }
 
     private void sendFinal(final DimseProvider provider, final Association association, final int status,
@@ -571,7 +477,7 @@ final class GetService
     {
         sendResponse(provider, association, status, status == Status.CANCEL);
         finishing = true;
-        if (outRemaining == 0)
+        if (!responder.isSending())
         {
             finish(provider);
         }

@@ -28,6 +28,7 @@ public final class Server implements AutoCloseable
     private final AgentRunner[] runners;
     private final EventLoop.ServerCounter counter;
     private final int port;
+    private final java.util.concurrent.ExecutorService moveWorkers;
 
     Server(final ApplicationEntity ae, final InetSocketAddress address, final int loopCount, final boolean busySpin,
         final int maxAssociations) throws IOException
@@ -50,9 +51,12 @@ public final class Server implements AutoCloseable
         {
             loops[i] = new EventLoop("dimse4j-" + ae.aeTitle() + "-" + port + "-io-" + i, loops);
         }
+        moveWorkers = ae.queryIndex() == null ? null :
+            MoveService.newExecutor("dimse4j-" + ae.aeTitle() + "-" + port);
         loops[0].listen(channel, new EventLoop.Acceptor(ae.settings(), ae.policy(),
             () -> new DimseProvider(new ServiceDispatcher(ae.store(), ae.queryIndex(), ae.worklist(),
-                ae.aeTitle()).nServices(ae)), counter));
+                ae.aeTitle(), moveWorkers == null ? null : new MoveService(ae, moveWorkers)).nServices(ae)),
+                counter));
         runners = new AgentRunner[loopCount];
         for (int i = 0; i < loopCount; i++)
         {
@@ -76,10 +80,25 @@ public final class Server implements AutoCloseable
         return counter.open();
     }
 
-    /** Stops the loops, closes the port and every association. */
+    /** Stops the loops, closes the port and every association, and stops C-MOVE sub-operations under way. */
     @Override
     public void close()
     {
         CloseHelper.closeAll(runners);
+        if (moveWorkers != null)
+        {
+            moveWorkers.shutdownNow(); // interrupts: each worker aborts its sub-association
+            try
+            {
+                if (!moveWorkers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS))
+                {
+                    LOG.warn("C-MOVE workers still running 5 s after close");
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

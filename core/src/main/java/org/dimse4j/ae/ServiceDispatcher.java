@@ -29,6 +29,8 @@ import java.io.IOException;
  *       C-FIND on Modality Worklist FIND when a {@link org.dimse4j.archive.WorklistDirectory} is configured.</li>
  *   <li>C-GET, likewise, on a Patient Root or Study Root GET context: see {@link GetService}; its C-STORE
  *       sub-operations go out from {@link #onTick} and their C-STORE-RSPs are routed back to it.</li>
+ *   <li>C-MOVE, when a {@link MoveService} is given, on a Patient Root or Study Root MOVE context: its
+ *       sub-operations run on a worker thread, whose progress {@link #onTick} turns into C-MOVE-RSPs.</li>
  *   <li>DIMSE-N requests of a SOP class with an {@link NServiceHandler}: see {@link NServiceDispatcher}; its
  *       messages go out from {@link #onTick}, after the other services'.</li>
  *   <li>Anything else: refused with 0x0211 (unrecognized operation) so that the peer is never left waiting.</li>
@@ -42,6 +44,7 @@ final class ServiceDispatcher implements DimseHandler
     private final InstanceStore store;
     private final FindService find;
     private final GetService get;
+    private final MoveService move;
     private NServiceDispatcher nServices;
     private InstanceWriter writer;
     private boolean storing;
@@ -65,6 +68,13 @@ final class ServiceDispatcher implements DimseHandler
     ServiceDispatcher(final InstanceStore store, final org.dimse4j.archive.ArchiveIndex index,
         final org.dimse4j.archive.WorklistDirectory worklist, final String aeTitle)
     {
+        this(store, index, worklist, aeTitle, null);
+    }
+
+    ServiceDispatcher(final InstanceStore store, final org.dimse4j.archive.ArchiveIndex index,
+        final org.dimse4j.archive.WorklistDirectory worklist, final String aeTitle, final MoveService move)
+    {
+        this.move = move;
         this.store = store;
         this.find = index == null && worklist == null ? null : new FindService(index, worklist, aeTitle);
         this.get = index == null ? null : new GetService(index);
@@ -106,6 +116,12 @@ final class ServiceDispatcher implements DimseHandler
         }
         if (get != null && onGetCommand(provider, association, contextId, command))
         {
+            return;
+        }
+        if (move != null && field == CommandField.C_MOVE_RQ &&
+            MoveService.isMoveModel(association.abstractSyntax(contextId)))
+        {
+            move.onRequest(provider, association, contextId, command);
             return;
         }
         if (nServices != null && nServices.onCommand(association, contextId, command))
@@ -212,6 +228,11 @@ final class ServiceDispatcher implements DimseHandler
             get.onFragment(provider, association, buffer, offset, length, last);
             return;
         }
+        if (move != null && move.isReceiving())
+        {
+            move.onFragment(provider, association, buffer, offset, length, last);
+            return;
+        }
         if (nServices != null && nServices.isReceiving())
         {
             nServices.onFragment(buffer, offset, length, last);
@@ -295,6 +316,7 @@ final class ServiceDispatcher implements DimseHandler
         }
         return (find == null ? 0 : find.onTick(provider, association)) +
             (get == null ? 0 : get.onTick(provider, association)) +
+            (move == null ? 0 : move.onTick(provider, association)) +
             (nServices == null ? 0 : nServices.onTick(provider, association));
     }
 
@@ -313,6 +335,10 @@ final class ServiceDispatcher implements DimseHandler
         if (get != null)
         {
             get.onClosed();
+        }
+        if (move != null)
+        {
+            move.onClosed();
         }
         if (writer != null)
         {

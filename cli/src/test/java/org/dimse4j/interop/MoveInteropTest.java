@@ -1,0 +1,317 @@
+package org.dimse4j.interop;
+
+import org.dimse4j.ae.ApplicationEntity;
+import org.dimse4j.ae.ClientAssociation;
+import org.dimse4j.ae.ContextRequest;
+import org.dimse4j.ae.Server;
+import org.dimse4j.archive.DirectoryStore;
+import org.dimse4j.data.DataSet;
+import org.dimse4j.data.Part10Info;
+import org.dimse4j.data.Part10Reader;
+import org.dimse4j.data.SyntheticInstance;
+import org.dimse4j.data.Tag;
+import org.dimse4j.data.TransferSyntax;
+import org.dimse4j.data.Uid;
+import org.dimse4j.dimse.Status;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.dimse4j.interop.GetInteropTest.STUDY_A;
+import static org.dimse4j.interop.GetInteropTest.STUDY_B;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * C-MOVE interoperability with DCMTK 3.6: DCMTK's movescu (its own {@code +P} Storage SCP as the destination, bit
+ * preserving) against our qrscp, with a cancel and with unknown and unreachable destinations; our movescu against
+ * DCMTK's dcmqrscp, and our SCU cancelling a long C-MOVE there. Loopback only.
+ */
+@Timeout(90)
+final class MoveInteropTest
+{
+    private static final String HOST = "127.0.0.1";
+    private static final String CT = "1.2.840.10008.5.1.4.1.1.2";
+
+    @RegisterExtension
+    static final Dcmtk dcmtk = new Dcmtk();
+
+    @TempDir
+    Path temp;
+
+    /** @return the data set bytes (after the file meta group) of the Part 10 files under a directory, by UID. */
+    private static Map<String, byte[]> dataSetBytes(final Path dir) throws IOException
+    {
+        final Map<String, byte[]> sets = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir))
+        {
+            for (final Path file : files.filter(Files::isRegularFile).collect(Collectors.toList()))
+            {
+                final Part10Info info = Part10Reader.read(file);
+                final byte[] bytes = Files.readAllBytes(file);
+                sets.put(info.mediaStorageSopInstanceUid(), Arrays.copyOfRange(bytes, info.dataSetOffset(),
+                    bytes.length));
+            }
+        }
+        return sets;
+    }
+
+    private static void assertSameBytes(final Map<String, byte[]> expected, final Map<String, byte[]> actual)
+    {
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((uid, bytes) -> assertArrayEquals(bytes, actual.get(uid), uid));
+    }
+
+    private static long count(final Path dir) throws IOException
+    {
+        try (Stream<Path> files = Files.walk(dir))
+        {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void dcmtkMovescuAgainstOurQrscp() throws IOException
+    {
+        final Path archive = temp.resolve("archive");
+        GetInteropTest.archive(archive);
+        final Map<String, byte[]> studyA = dataSetBytes(archive);
+        studyA.keySet().removeIf(uid -> !uid.startsWith(STUDY_A + "."));
+        assertEquals(5, studyA.size());
+        final int port = Dcmtk.freePort();
+        final int destPort = Dcmtk.freePort();
+        final int storePort = Dcmtk.freePort();
+        final Path table = Files.writeString(temp.resolve("aes.txt"), "# C-MOVE destinations\nMOVESCU 127.0.0.1 " +
+            destPort + "\nSTORESCP 127.0.0.1 " + storePort + "\n");
+        try (OurTool.Server server = OurTool.Server.start(port, "qrscp", "-aet", "QRSCP", "-od", archive.toString(),
+            "--ae-table", table.toString(), Integer.toString(port)))
+        {
+            assertTrue(server.isAlive());
+            // to DCMTK's storescp, bit preserving: the data sets arrive byte for byte
+            final Path out = Files.createDirectories(temp.resolve("dcmtk-out"));
+            final Dcmtk.Run storescp = dcmtk.start("storescp", "-aet", "STORESCP", "+B", "-od", out.toString(),
+                Integer.toString(storePort));
+            Dcmtk.awaitPort(storePort, 10_000, storescp);
+            final Dcmtk.Run run = dcmtk.run("movescu", "-v", "-d", "-S", "-aem", "STORESCP",
+                "-aec", "QRSCP", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + STUDY_A,
+                HOST, Integer.toString(port));
+            assertEquals(0, run.exitCode(), run.output());
+            final String output = run.output();
+            assertTrue(output.matches("(?s).*Received Final Move Response.*DIMSE Status *: 0x0000: Success.*"), output);
+            assertTrue(output.matches("(?s).*Completed Suboperations *: *5\\b.*"), output);
+            assertTrue(output.matches("(?s).*Failed Suboperations *: *0\\b.*"), output);
+            assertSameBytes(studyA, dataSetBytes(out));
+
+            // to movescu's own +P listener (it rewrites what it receives: data sets compared as elements)
+            final Path own = Files.createDirectories(temp.resolve("dcmtk-own"));
+            final Dcmtk.Run run1 = dcmtk.run("movescu", "-S", "-aet", "MOVESCU", "-aec", "QRSCP",
+                "+P", Integer.toString(destPort), "-od", own.toString(), "-k", "QueryRetrieveLevel=STUDY",
+                "-k", "StudyInstanceUID=" + STUDY_A, HOST, Integer.toString(port));
+            assertEquals(0, run1.exitCode(), run1.output());
+            final Map<String, DataSet> storedA = GetInteropTest.dataSets(archive);
+            storedA.keySet().removeIf(uid -> !uid.startsWith(STUDY_A + "."));
+            assertEquals(storedA, GetInteropTest.dataSets(own));
+
+            // SERIES level
+            final Path series = Files.createDirectories(temp.resolve("dcmtk-series"));
+            final Dcmtk.Run run2 = dcmtk.run("movescu", "-S", "-aem", "MOVESCU", "-aec", "QRSCP",
+                "+P", Integer.toString(destPort), "-od", series.toString(), "-k", "QueryRetrieveLevel=SERIES",
+                "-k", "StudyInstanceUID=" + STUDY_A, "-k", "SeriesInstanceUID=" + STUDY_A + ".2",
+                HOST, Integer.toString(port));
+            assertEquals(0, run2.exitCode(), run2.output());
+            assertEquals(List.of(STUDY_A + ".2.1", STUDY_A + ".2.2"),
+                List.copyOf(GetInteropTest.dataSets(series).keySet()));
+
+            // our movescu against our qrscp, receiving with its own +P listener
+            final Path ours = temp.resolve("ours");
+            final OurTool.Result result = OurTool.run(dcmtk, "movescu", "-aec", "QRSCP", "+P",
+                Integer.toString(destPort), "-od", ours.toString(), "-k", "QueryRetrieveLevel=STUDY",
+                "-k", "StudyInstanceUID=" + STUDY_B, HOST, Integer.toString(port));
+            assertEquals(0, result.exitCode(), result.err());
+            assertTrue(result.out().contains("2 received; moved to MOVESCU: completed 2, failed 0, warning 0; " +
+                "status 0x0000"), result.out());
+            final Map<String, byte[]> studyB = dataSetBytes(archive);
+            studyB.keySet().removeIf(uid -> !uid.startsWith(STUDY_B + "."));
+            assertSameBytes(studyB, dataSetBytes(ours));
+        }
+    }
+
+    @Test
+    void dcmtkMovescuCancelsALongMoveOfOurQrscp() throws IOException
+    {
+        final int total = 60;
+        final Path archive = Files.createDirectories(temp.resolve("archive"));
+        final String study = "1.2.826.0.1.3680043.9.7777.44.1";
+        for (int i = 1; i <= total; i++)
+        {
+            SyntheticInstance.write(archive.resolve(i + ".dcm"), CT, study + ".1." + i, study, study + ".1", 20_000);
+        }
+        final int port = Dcmtk.freePort();
+        final int destPort = Dcmtk.freePort();
+        try (OurTool.Server server = OurTool.Server.start(port, "qrscp", "-aet", "QRSCP", "-od", archive.toString(),
+            "--move-destination", "MOVESCU=127.0.0.1:" + destPort, Integer.toString(port)))
+        {
+            assertTrue(server.isAlive());
+            final Path out = Files.createDirectories(temp.resolve("out"));
+            final Dcmtk.Run run = dcmtk.run("movescu", "-v", "-d", "-S", "--cancel", "1", "-aec", "QRSCP",
+                "+P", Integer.toString(destPort), "-od", out.toString(), "-k", "QueryRetrieveLevel=STUDY",
+                "-k", "StudyInstanceUID=" + study, HOST, Integer.toString(port));
+            final String output = run.output();
+            assertTrue(output.matches("(?s).*Received Final Move Response.*DIMSE Status *: 0xfe00: Cancel.*"), output);
+            final long arrived = count(out);
+            assertTrue(arrived >= 1 && arrived < total, "arrived " + arrived + "\n" + output);
+            assertTrue(output.matches("(?s).*Completed Suboperations *: *" + arrived + "\\b.*"), output);
+
+            // the SCP goes on: the whole study on a new association
+            final Path all = Files.createDirectories(temp.resolve("all"));
+            final Dcmtk.Run again = dcmtk.run("movescu", "-S", "-aec", "QRSCP", "+P", Integer.toString(destPort),
+                "-od", all.toString(), "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study,
+                HOST, Integer.toString(port));
+            assertEquals(0, again.exitCode(), again.output());
+            assertEquals(total, count(all));
+        }
+    }
+
+    @Test
+    void unknownAndUnreachableDestinations() throws IOException
+    {
+        final Path archive = temp.resolve("archive");
+        GetInteropTest.archive(archive);
+        final int port = Dcmtk.freePort();
+        final int destPort = Dcmtk.freePort();
+        final int deadPort = Dcmtk.freePort();
+        try (OurTool.Server server = OurTool.Server.start(port, "qrscp", "-aet", "QRSCP", "-od", archive.toString(),
+            "--move-destination", "MOVESCU=127.0.0.1:" + destPort, "--move-destination", "DEAD=127.0.0.1:" + deadPort,
+            Integer.toString(port)))
+        {
+            assertTrue(server.isAlive());
+            final Path out = Files.createDirectories(temp.resolve("out"));
+            final Dcmtk.Run unknown = dcmtk.run("movescu", "-v", "-d", "-S", "-aec", "QRSCP", "-aem", "NOWHERE",
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + STUDY_A,
+                HOST, Integer.toString(port));
+            assertTrue(unknown.output().matches("(?s).*DIMSE Status *: 0xa801.*"), unknown.output());
+            final OurTool.Result ours = OurTool.run(dcmtk, "movescu", "-aec", "QRSCP", "-aem", "NOWHERE",
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + STUDY_A, HOST, Integer.toString(port));
+            assertEquals(1, ours.exitCode());
+            assertTrue(ours.out().contains("completed 0, failed 0, warning 0; status 0xA801"), ours.out());
+
+            // nothing listens on DEAD's port: all five sub-operations fail, 0xA702 with the failed UIDs
+            final Dcmtk.Run dead = dcmtk.run("movescu", "-v", "-d", "-S", "-aec", "QRSCP", "-aem", "DEAD",
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + STUDY_A,
+                HOST, Integer.toString(port));
+            assertTrue(dead.output().matches("(?s).*DIMSE Status *: 0xa702.*"), dead.output());
+            assertTrue(dead.output().matches("(?s).*Failed Suboperations *: *5\\b.*"), dead.output());
+            final OurTool.Result ourDead = OurTool.run(dcmtk, "movescu", "-aec", "QRSCP", "-aem", "DEAD",
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + STUDY_A, HOST, Integer.toString(port));
+            assertEquals(1, ourDead.exitCode());
+            assertTrue(ourDead.out().contains("completed 0, failed 5, warning 0; status 0xA702"), ourDead.out());
+            assertTrue(ourDead.out().contains("failed SOP instances: " + STUDY_A + "."), ourDead.out());
+            assertEquals(0, count(out));
+
+            // and the SCP keeps serving
+            final Dcmtk.Run ok = dcmtk.run("movescu", "-S", "-aec", "QRSCP", "+P", Integer.toString(destPort),
+                "-od", out.toString(), "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + STUDY_A,
+                HOST, Integer.toString(port));
+            assertEquals(0, ok.exitCode(), ok.output());
+            assertEquals(5, count(out));
+        }
+    }
+
+    @Test
+    void ourMovescuAgainstDcmqrscp() throws IOException
+    {
+        final Path instances = temp.resolve("instances");
+        GetInteropTest.archive(instances);
+        final Map<String, DataSet> stored = GetInteropTest.dataSets(instances);
+        final int port = Dcmtk.freePort();
+        final int destPort = Dcmtk.freePort();
+        dcmtk.startDcmqrscp(temp, port, Map.of("MOVESCU", destPort));
+        final List<String> storescu = new ArrayList<>(List.of("-aec", "DCMQRSCP", HOST, Integer.toString(port)));
+        try (Stream<Path> files = Files.list(instances))
+        {
+            files.sorted().forEach(f -> storescu.add(f.toString()));
+        }
+        assertEquals(0, dcmtk.run("storescu", storescu.toArray(String[]::new)).exitCode());
+
+        final Path out = temp.resolve("from-dcmqrscp");
+        final OurTool.Result result = OurTool.run(dcmtk, "movescu", "-S", "-aec", "DCMQRSCP", "+P",
+            Integer.toString(destPort), "-od", out.toString(), "-k", "QueryRetrieveLevel=STUDY",
+            "-k", "StudyInstanceUID=" + STUDY_A, HOST, Integer.toString(port));
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("5 received; moved to MOVESCU: completed 5, failed 0, warning 0; " +
+            "status 0x0000"), result.out());
+        final Map<String, DataSet> received = GetInteropTest.dataSets(out);
+        assertEquals(5, received.size());
+        received.forEach((uid, dataSet) -> assertEquals(stored.get(uid), dataSet, uid));
+
+        // an unknown destination: DCMTK answers 0xA801 too
+        final OurTool.Result unknown = OurTool.run(dcmtk, "movescu", "-S", "-aec", "DCMQRSCP", "-aem", "NOWHERE",
+            "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + STUDY_A, HOST, Integer.toString(port));
+        assertEquals(1, unknown.exitCode());
+        assertTrue(unknown.out().contains("status 0xA801"), unknown.out());
+    }
+
+    @Test
+    void ourScuCancelsALongMoveOfDcmqrscp() throws IOException
+    {
+        final int total = 120;
+        final Path instances = Files.createDirectories(temp.resolve("instances"));
+        final String study = "1.2.826.0.1.3680043.9.7777.45.1";
+        for (int i = 1; i <= total; i++)
+        {
+            SyntheticInstance.write(instances.resolve(i + ".dcm"), CT, study + ".1." + i, study, study + ".1", 20_000);
+        }
+        final int port = Dcmtk.freePort();
+        final int destPort = Dcmtk.freePort();
+        dcmtk.startDcmqrscp(temp, port, Map.of("MOVESCU", destPort));
+        assertEquals(0, dcmtk.run("storescu", "-aec", "DCMQRSCP", "+sd", HOST, Integer.toString(port),
+            instances.toString()).exitCode());
+
+        final Path out = Files.createDirectories(temp.resolve("out"));
+        try (Server destination = ApplicationEntity.named("MOVESCU")
+            .acceptStorage(TransferSyntax.ALL_KNOWN, DirectoryStore.of(out)).build()
+            .listen(new InetSocketAddress(HOST, destPort));
+            ClientAssociation assoc = ApplicationEntity.named("MOVESCU").dimseTimeoutMs(30_000).build()
+                .connect(HOST, port, "DCMQRSCP", ContextRequest.of(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE)))
+        {
+            final AtomicBoolean cancelled = new AtomicBoolean();
+            final ClientAssociation.GetResult result = assoc.move(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE,
+                new DataSet().putString(Tag.QUERY_RETRIEVE_LEVEL, "STUDY").putString(Tag.STUDY_INSTANCE_UID, study),
+                "MOVESCU", p ->
+                {
+                    if (cancelled.compareAndSet(false, true))
+                    {
+                        try
+                        {
+                            assoc.cancel(assoc.findMessageId());
+                        }
+                        catch (final IOException ex)
+                        {
+                            throw new UncheckedIOException(ex);
+                        }
+                    }
+                });
+            assertEquals(Status.CANCEL, result.status());
+            assertTrue(result.completed() >= 1 && result.completed() < total, "completed " + result.completed());
+            assertEquals(0, result.failed());
+            assertTrue(count(out) < total, "arrived " + count(out));
+            assertEquals(destPort, destination.port());
+        }
+    }
+}
