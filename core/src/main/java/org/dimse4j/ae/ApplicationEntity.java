@@ -466,6 +466,17 @@ public final class ApplicationEntity
         }
 
         /**
+         * @param timeoutMs once a PDU's first byte arrives, the whole PDU must arrive within this time, else
+         *                  A-ABORT; 0 = no deadline (see {@link AssociationSettings#pduTimeoutMs(long)}).
+         * @return this.
+         */
+        public Builder pduTimeoutMs(final long timeoutMs)
+        {
+            settings.pduTimeoutMs(timeoutMs);
+            return this;
+        }
+
+        /**
          * @param count I/O event loops (threads) of a server; default 1.
          * @return this.
          */

@@ -67,6 +67,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     private long artimDeadlineNs;
     private long acseDeadlineNs;
     private long lastReceiveNs;
+    private long pduStartNs;
     private Primitive pendingPrimitive;
     private int pduOffset;
     private int pduLength;
@@ -247,6 +248,10 @@ public final class Association implements DulActionHandler, AutoCloseable
             {
                 work += receive();
             }
+            else if (pduStartNs != 0)
+            {
+                pduStartNs = nowNs; // we are not reading: the peer is not the one holding the PDU back
+            }
             if (!closed && established && machine.state() == State.STA6)
             {
                 work += idle();
@@ -280,6 +285,10 @@ public final class Association implements DulActionHandler, AutoCloseable
         {
             lastReceiveNs = nowNs;
         }
+        else if (pduStartNs != 0 && !ring.hasRoom())
+        {
+            pduStartNs = nowNs; // the ring is full: the rest of the PDU waits on us, not on the peer
+        }
         if (unframeable)
         {
             discardInput(); // no PDU boundary to find after a bad header: ignore what follows
@@ -295,6 +304,10 @@ public final class Association implements DulActionHandler, AutoCloseable
                 frameLength = framer.frame(ring.buffer(), ring.frameOffset(), ring.available());
                 if (frameLength < 0)
                 {
+                    if (pduStartNs == 0)
+                    {
+                        pduStartNs = nowNs; // the per-PDU deadline runs from the first byte we saw of it
+                    }
                     if (ring.ensureContiguous(-frameLength) == ReceiveRing.TOO_LARGE)
                     {
                         throw new ProtocolException(AbortReason.INVALID_PDU_PARAMETER_VALUE,
@@ -314,6 +327,7 @@ public final class Association implements DulActionHandler, AutoCloseable
                 invalidPdu(ex);
                 break;
             }
+            pduStartNs = 0;
             if (!queue.hasRoomFor(records))
             {
                 break; // the service side is behind: leave the PDU in the ring, read no more
@@ -632,6 +646,12 @@ public final class Association implements DulActionHandler, AutoCloseable
             abort();
             return 1;
         }
+        if (pduStartNs != 0 && settings.pduTimeoutNs() > 0 && established && machine.state() == State.STA6 &&
+            nowNs - pduStartNs > settings.pduTimeoutNs())
+        {
+            pduDeadlineExpired();
+            return 1;
+        }
         if (settings.idleTimeoutNs() > 0 && established && machine.state() == State.STA6 &&
             nowNs - lastReceiveNs > settings.idleTimeoutNs())
         {
@@ -641,6 +661,29 @@ public final class Association implements DulActionHandler, AutoCloseable
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * A PDU began to arrive and did not complete within the deadline: a peer trickling bytes. A-ABORT with source
+     * service-provider and reason-not-specified (PS3.8 Table 9-26): the PDU is not malformed, and none of the
+     * specific reasons (unrecognized or unexpected PDU or parameter, invalid parameter value) describes a peer that
+     * is too slow, so the generic reason is the honest one. What follows on the stream is dropped unread, as after
+     * an unframeable PDU, and ARTIM then bounds the wait for the peer to close (AA-8, Sta13).
+     */
+    private void pduDeadlineExpired()
+    {
+        final int received = ring.available();
+        final int expected = received >= PduDescriptor.HEADER_LENGTH ?
+            (int)Math.min(Integer.MAX_VALUE, PduDescriptor.pduLength(ring.buffer(), ring.frameOffset()) + 6) : -1;
+        pduStartNs = 0;
+        failure = "PDU not complete within the " + settings.pduTimeoutNs() / 1_000_000 + " ms PDU deadline (" +
+            received + (expected < 0 ? "" : " of " + expected) + " bytes received)";
+        LOG.warn("{}: {}; aborting ({})", name, failure,
+            AbortReason.describe(AbortReason.SOURCE_SERVICE_PROVIDER, AbortReason.NOT_SPECIFIED));
+        unframeable = true;
+        discardInput();
+        machine.handleInvalidPdu(AbortReason.NOT_SPECIFIED);
+        runPendingPrimitive();
     }
 
     /**

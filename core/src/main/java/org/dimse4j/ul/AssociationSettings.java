@@ -24,6 +24,11 @@ public final class AssociationSettings
     public static final long DEFAULT_ACSE_TIMEOUT_MS = 30_000;
     /** Default connect timeout. */
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+    /**
+     * Default per-PDU deadline: a 16 KiB PDU (the default Maximum Length) must arrive faster than ~270 B/s, a
+     * 16 MiB one faster than ~280 KB/s.
+     */
+    public static final long DEFAULT_PDU_TIMEOUT_MS = 60_000;
 
     private int maxPduLength = DEFAULT_MAX_PDU_LENGTH;
     private int maxSendPduLength = DEFAULT_MAX_SEND_PDU_LENGTH;
@@ -31,6 +36,7 @@ public final class AssociationSettings
     private long acseTimeoutNs = TimeUnit.MILLISECONDS.toNanos(DEFAULT_ACSE_TIMEOUT_MS);
     private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
     private long idleTimeoutNs;
+    private long pduTimeoutNs = TimeUnit.MILLISECONDS.toNanos(DEFAULT_PDU_TIMEOUT_MS);
     private int receiveRingCapacity;
     private int sendBufferCapacity;
     private int socketBufferSize;
@@ -139,6 +145,31 @@ public final class AssociationSettings
             throw new IllegalArgumentException("idle timeout must not be negative: " + timeoutMs);
         }
         this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        return this;
+    }
+
+    /** @return the per-PDU deadline in nanoseconds; 0 = none. */
+    public long pduTimeoutNs()
+    {
+        return pduTimeoutNs;
+    }
+
+    /**
+     * Once the first byte of a PDU has arrived on an established association, the whole PDU must arrive within
+     * this time, or the association is aborted (A-ABORT, service-provider). This answers a peer that trickles a
+     * PDU (a byte a second), which the idle timeout cannot see since bytes keep arriving. Time during which we,
+     * not the peer, hold the PDU back (receive ring full, our own sends backed up) does not count.
+     *
+     * @param timeoutMs the deadline, milliseconds; 0 = none.
+     * @return this.
+     */
+    public AssociationSettings pduTimeoutMs(final long timeoutMs)
+    {
+        if (timeoutMs < 0)
+        {
+            throw new IllegalArgumentException("PDU timeout must not be negative: " + timeoutMs);
+        }
+        this.pduTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         return this;
     }
 
