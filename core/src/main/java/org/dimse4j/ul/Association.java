@@ -59,6 +59,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     private boolean unframeable;
     private SendBuffer send;
     private ByteChannel channel;
+    private TlsChannel tls;
     private SelectionKey selectionKey;
     private AssociationListener listener;
     private String name;
@@ -166,10 +167,18 @@ public final class Association implements DulActionHandler, AutoCloseable
                 socket.setOption(StandardSocketOptions.SO_SNDBUF, settings.socketBufferSize());
             }
         }
+        this.name = describe(channel);
+        if (settings.tls() != null && channel instanceof SocketChannel)
+        {
+            final InetSocketAddress peer = pendingAddress instanceof InetSocketAddress ?
+                (InetSocketAddress)pendingAddress : null;
+            tls = new TlsChannel((SocketChannel)channel, settings.tls().newEngine(requestor,
+                peer == null ? null : peer.getHostString(), peer == null ? -1 : peer.getPort()), name);
+            this.channel = tls;
+        }
         this.ring = new ReceiveRing(settings.receiveRingCapacity());
         this.queue = new PdvQueue(PDV_QUEUE_CAPACITY, ring);
         this.send = new SendBuffer(settings.sendBufferCapacity());
-        this.name = describe(channel);
         this.lastReceiveNs = nowNs;
     }
 
@@ -202,10 +211,29 @@ public final class Association implements DulActionHandler, AutoCloseable
         this.selectionKey = key;
     }
 
-    /** @return the connection, when it is a socket (else null). */
+    /** @return the connection, when it is a socket (else null); under TLS, the socket below it. */
     public SocketChannel channel()
     {
+        if (tls != null)
+        {
+            return tls.socket();
+        }
         return channel instanceof SocketChannel ? (SocketChannel)channel : null;
+    }
+
+    /** @return true when this association runs over TLS. */
+    public boolean isTls()
+    {
+        return tls != null;
+    }
+
+    /**
+     * @return true when received bytes wait in the transport (decrypted TLS records) where the selector cannot see
+     * them: the owner should run {@link #doWork(long)} again without waiting for readiness.
+     */
+    public boolean hasBufferedInput()
+    {
+        return tls != null && !closed && tls.hasBufferedInput();
     }
 
     /**
@@ -240,7 +268,7 @@ public final class Association implements DulActionHandler, AutoCloseable
         int work = 0;
         try
         {
-            if (!send.isEmpty())
+            if (!send.isEmpty() || (tls != null && tls.hasPendingOutput()))
             {
                 work += flush();
             }
@@ -262,6 +290,7 @@ public final class Association implements DulActionHandler, AutoCloseable
             if (!closed)
             {
                 LOG.debug("{}: connection failed: {}", name, ex.toString());
+                tlsFailure(ex);
                 transportClosed();
             }
             work++;
@@ -271,6 +300,14 @@ public final class Association implements DulActionHandler, AutoCloseable
             work += checkTimers();
         }
         return work;
+    }
+
+    private void tlsFailure(final IOException ex)
+    {
+        if (failure == null && tls != null && (ex instanceof javax.net.ssl.SSLException || !tls.isHandshakeComplete()))
+        {
+            failure = "TLS " + (tls.isHandshakeComplete() ? "" : "handshake ") + "failed: " + ex.getMessage();
+        }
     }
 
     private int receive() throws IOException
@@ -714,8 +751,12 @@ public final class Association implements DulActionHandler, AutoCloseable
 
     private int flush() throws IOException
     {
-        final int n = send.flush(channel);
-        final boolean pending = !send.isEmpty();
+        int n = send.flush(channel);
+        if (tls != null)
+        {
+            n += tls.flushPending();
+        }
+        final boolean pending = !send.isEmpty() || (tls != null && tls.hasPendingOutput());
         if (pending != writeInterest && selectionKey != null && selectionKey.isValid())
         {
             writeInterest = pending;
@@ -1015,6 +1056,7 @@ public final class Association implements DulActionHandler, AutoCloseable
         catch (final IOException ex)
         {
             LOG.debug("{}: write failed: {}", name, ex.toString());
+            tlsFailure(ex);
             send.clear();
         }
     }
@@ -1183,7 +1225,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     /** @return bytes committed to the send buffer and not yet written to the socket. */
     public int pendingSendBytes()
     {
-        return send == null ? 0 : send.pending();
+        return (send == null ? 0 : send.pending()) + (tls == null ? 0 : tls.pendingOutputBytes());
     }
 
     /** @return capacity of the send buffer, 0 once freed. */
@@ -1195,7 +1237,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     /** @return true when nothing is waiting in the send buffer. */
     public boolean isSendIdle()
     {
-        return send == null || send.isEmpty();
+        return (send == null || send.isEmpty()) && (tls == null || !tls.hasPendingOutput());
     }
 
     /** @return a short name for log lines: the peer's address. */

@@ -40,6 +40,7 @@ public final class AssociationSettings
     private int receiveRingCapacity;
     private int sendBufferCapacity;
     private int socketBufferSize;
+    private TlsSettings tls;
 
     /** @return the Maximum Length we announce: largest P-DATA-TF PDU-length we accept. */
     public int maxPduLength()
@@ -187,6 +188,22 @@ public final class AssociationSettings
     public int socketBufferSize()
     {
         return socketBufferSize;
+    }
+
+    /**
+     * @param tls TLS for every association (both sides), or null for plain TCP.
+     * @return this.
+     */
+    public AssociationSettings tls(final TlsSettings tls)
+    {
+        this.tls = tls;
+        return this;
+    }
+
+    /** @return TLS settings, or null for plain TCP. */
+    public TlsSettings tls()
+    {
+        return tls;
     }
 
     /**
