@@ -1,7 +1,10 @@
 package org.dimse4j.cli;
 
 import org.dimse4j.ae.ApplicationEntity;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+
+import java.io.IOException;
 
 /**
  * Options every tool shares, named as DCMTK names them.
@@ -30,8 +33,12 @@ final class NetworkOptions
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors in the log.")
     boolean quiet;
 
-    ApplicationEntity.Builder apply(final ApplicationEntity.Builder builder)
+    @Mixin
+    TlsOptions tls;
+
+    ApplicationEntity.Builder apply(final ApplicationEntity.Builder builder) throws IOException
     {
+        tls.apply(builder);
         return builder.maxPduLength(maxPdu)
             .connectTimeoutMs(millis(connectTimeout))
             .acseTimeoutMs(millis(acseTimeout))

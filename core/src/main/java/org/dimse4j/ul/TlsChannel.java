@@ -62,6 +62,7 @@ final class TlsChannel implements ByteChannel
     private boolean handshaking = true;
     private boolean inboundDone;
     private boolean failed;
+    private boolean received;
     private boolean closed;
 
     /**
@@ -372,6 +373,13 @@ final class TlsChannel implements ByteChannel
                     if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW)
                     {
                         final int n = readSocket();
+                        if (n < 0 && !received)
+                        {
+                            // a port probe (load balancer, monitoring): nothing was attempted, nothing to warn about
+                            failed = true;
+                            LOG.debug("{}: connection closed before any TLS handshake byte", name);
+                            throw new EOFException("connection closed before the TLS handshake");
+                        }
                         if (n < 0)
                         {
                             throw fail(new EOFException("the peer closed the connection during the TLS handshake"));
@@ -500,7 +508,9 @@ final class TlsChannel implements ByteChannel
         netIn.compact();
         try
         {
-            return socket.read(netIn);
+            final int n = socket.read(netIn);
+            received |= n > 0;
+            return n;
         }
         finally
         {
