@@ -235,11 +235,11 @@ class TlsLoopbackTest
         try (Server s = echoScp(server).listen(new InetSocketAddress("127.0.0.1", 0));
             ClientAssociation assoc = echoClient(client, s.port()))
         {
-            for (int i = 0; i < 5_000; i++)
+            for (int i = 0; i < 3_000; i++)
             {
                 assoc.echo();
             }
-            final int n = 5_000;
+            final int n = 2_000;
             final long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < n; i++)
             {
