@@ -27,6 +27,11 @@ final class NetworkOptions
         description = "DIMSE timeout: how long to wait for a response; 0 = forever (default: ${DEFAULT-VALUE}).")
     double dimseTimeout;
 
+    @Option(names = {"--pdu-timeout"}, paramLabel = "SECONDS",
+        description = "Once a PDU starts to arrive, all of it must arrive within this time, else A-ABORT; "
+            + "0 = no limit (default: ${DEFAULT-VALUE}).")
+    double pduTimeout = 60;
+
     @Option(names = {"-d", "--debug"}, description = "Debug log output.")
     boolean debug;
 
@@ -42,6 +47,7 @@ final class NetworkOptions
         return builder.maxPduLength(maxPdu)
             .connectTimeoutMs(millis(connectTimeout))
             .acseTimeoutMs(millis(acseTimeout))
+            .pduTimeoutMs(pduTimeout <= 0 ? 0 : millis(pduTimeout))
             .dimseTimeoutMs(dimseTimeout <= 0 ? 0 : millis(dimseTimeout));
     }
 

@@ -214,7 +214,7 @@ class TlsLoopbackTest
     /**
      * Bytes allocated per C-ECHO round trip on the requestor's thread, TLS against plain, after warm-up. The JDK's
      * SSLEngine allocates per record (an SSLEngineResult per wrap and unwrap, and per-record cipher set-up: about
-     * 9-10 KB per round trip on JDK 17), so TLS cannot be allocation-free; the bound catches a buffer of our own
+     * 6.7 KB per round trip on JDK 17), so TLS cannot be allocation-free; the bound catches a buffer of our own
      * allocated per record (16 KB and more) on top of that, and the figure is printed.
      */
     @Test
