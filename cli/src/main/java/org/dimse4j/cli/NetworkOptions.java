@@ -1,7 +1,10 @@
 package org.dimse4j.cli;
 
 import org.dimse4j.ae.ApplicationEntity;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+
+import java.io.IOException;
 
 /**
  * Options every tool shares, named as DCMTK names them.
@@ -24,17 +27,27 @@ final class NetworkOptions
         description = "DIMSE timeout: how long to wait for a response; 0 = forever (default: ${DEFAULT-VALUE}).")
     double dimseTimeout;
 
+    @Option(names = {"--pdu-timeout"}, paramLabel = "SECONDS",
+        description = "Once a PDU starts to arrive, all of it must arrive within this time, else A-ABORT; "
+            + "0 = no limit (default: ${DEFAULT-VALUE}).")
+    double pduTimeout = 60;
+
     @Option(names = {"-d", "--debug"}, description = "Debug log output.")
     boolean debug;
 
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors in the log.")
     boolean quiet;
 
-    ApplicationEntity.Builder apply(final ApplicationEntity.Builder builder)
+    @Mixin
+    TlsOptions tls;
+
+    ApplicationEntity.Builder apply(final ApplicationEntity.Builder builder) throws IOException
     {
+        tls.apply(builder);
         return builder.maxPduLength(maxPdu)
             .connectTimeoutMs(millis(connectTimeout))
             .acseTimeoutMs(millis(acseTimeout))
+            .pduTimeoutMs(pduTimeout <= 0 ? 0 : millis(pduTimeout))
             .dimseTimeoutMs(dimseTimeout <= 0 ? 0 : millis(dimseTimeout));
     }
 

@@ -519,6 +519,29 @@ public final class ApplicationEntity
         }
 
         /**
+         * @param tls TLS on every association this entity accepts or requests (PS3.15 Annex B), or null for plain
+         *            TCP; build it with {@link org.dimse4j.ul.TlsSettings#of} and
+         *            {@link org.dimse4j.ul.TlsContexts}.
+         * @return this.
+         */
+        public Builder tls(final org.dimse4j.ul.TlsSettings tls)
+        {
+            settings.tls(tls);
+            return this;
+        }
+
+        /**
+         * @param timeoutMs once a PDU's first byte arrives, the whole PDU must arrive within this time, else
+         *                  A-ABORT; 0 = no deadline (see {@link AssociationSettings#pduTimeoutMs(long)}).
+         * @return this.
+         */
+        public Builder pduTimeoutMs(final long timeoutMs)
+        {
+            settings.pduTimeoutMs(timeoutMs);
+            return this;
+        }
+
+        /**
          * @param count I/O event loops (threads) of a server; default 1.
          * @return this.
          */

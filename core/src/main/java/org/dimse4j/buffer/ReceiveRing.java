@@ -160,6 +160,24 @@ public final class ReceiveRing implements AutoCloseable
     }
 
     /**
+     * @return true when a {@link #read} could take bytes now; false while the consumer holds the ring full or a
+     * partial frame at the end of a lap waits for {@link #ensureContiguous(int)} (I/O thread; moves nothing).
+     */
+    public boolean hasRoom()
+    {
+        final long released = released();
+        if (released == writePosition && framePosition == writePosition)
+        {
+            return true;
+        }
+        if ((writePosition & mask) == 0 && framePosition < writePosition)
+        {
+            return false;
+        }
+        return released + capacity - writePosition > 0;
+    }
+
+    /**
      * Makes room for a frame of {@code frameLength} bytes starting at {@link #framePosition()}, moving the
      * received tail to the start of the next lap when the frame would run past the end of the memory (I/O thread).
      *

@@ -59,6 +59,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     private boolean unframeable;
     private SendBuffer send;
     private ByteChannel channel;
+    private TlsChannel tls;
     private SelectionKey selectionKey;
     private AssociationListener listener;
     private String name;
@@ -67,6 +68,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     private long artimDeadlineNs;
     private long acseDeadlineNs;
     private long lastReceiveNs;
+    private long pduStartNs;
     private Primitive pendingPrimitive;
     private int pduOffset;
     private int pduLength;
@@ -165,10 +167,18 @@ public final class Association implements DulActionHandler, AutoCloseable
                 socket.setOption(StandardSocketOptions.SO_SNDBUF, settings.socketBufferSize());
             }
         }
+        this.name = describe(channel);
+        if (settings.tls() != null && channel instanceof SocketChannel)
+        {
+            final InetSocketAddress peer = pendingAddress instanceof InetSocketAddress ?
+                (InetSocketAddress)pendingAddress : null;
+            tls = new TlsChannel((SocketChannel)channel, settings.tls().newEngine(requestor,
+                peer == null ? null : peer.getHostString(), peer == null ? -1 : peer.getPort()), name);
+            this.channel = tls;
+        }
         this.ring = new ReceiveRing(settings.receiveRingCapacity());
         this.queue = new PdvQueue(PDV_QUEUE_CAPACITY, ring);
         this.send = new SendBuffer(settings.sendBufferCapacity());
-        this.name = describe(channel);
         this.lastReceiveNs = nowNs;
     }
 
@@ -201,10 +211,29 @@ public final class Association implements DulActionHandler, AutoCloseable
         this.selectionKey = key;
     }
 
-    /** @return the connection, when it is a socket (else null). */
+    /** @return the connection, when it is a socket (else null); under TLS, the socket below it. */
     public SocketChannel channel()
     {
+        if (tls != null)
+        {
+            return tls.socket();
+        }
         return channel instanceof SocketChannel ? (SocketChannel)channel : null;
+    }
+
+    /** @return true when this association runs over TLS. */
+    public boolean isTls()
+    {
+        return tls != null;
+    }
+
+    /**
+     * @return true when received bytes wait in the transport (decrypted TLS records) where the selector cannot see
+     * them: the owner should run {@link #doWork(long)} again without waiting for readiness.
+     */
+    public boolean hasBufferedInput()
+    {
+        return tls != null && !closed && tls.hasBufferedInput();
     }
 
     /**
@@ -239,13 +268,17 @@ public final class Association implements DulActionHandler, AutoCloseable
         int work = 0;
         try
         {
-            if (!send.isEmpty())
+            if (!send.isEmpty() || (tls != null && tls.hasPendingOutput()))
             {
                 work += flush();
             }
             if (!closed && send.pending() <= send.capacity() / 2)
             {
                 work += receive();
+            }
+            else if (pduStartNs != 0)
+            {
+                pduStartNs = nowNs; // we are not reading: the peer is not the one holding the PDU back
             }
             if (!closed && established && machine.state() == State.STA6)
             {
@@ -257,6 +290,7 @@ public final class Association implements DulActionHandler, AutoCloseable
             if (!closed)
             {
                 LOG.debug("{}: connection failed: {}", name, ex.toString());
+                tlsFailure(ex);
                 transportClosed();
             }
             work++;
@@ -266,6 +300,14 @@ public final class Association implements DulActionHandler, AutoCloseable
             work += checkTimers();
         }
         return work;
+    }
+
+    private void tlsFailure(final IOException ex)
+    {
+        if (failure == null && tls != null && (ex instanceof javax.net.ssl.SSLException || !tls.isHandshakeComplete()))
+        {
+            failure = "TLS " + (tls.isHandshakeComplete() ? "" : "handshake ") + "failed: " + ex.getMessage();
+        }
     }
 
     private int receive() throws IOException
@@ -279,6 +321,10 @@ public final class Association implements DulActionHandler, AutoCloseable
         if (n > 0)
         {
             lastReceiveNs = nowNs;
+        }
+        else if (pduStartNs != 0 && !ring.hasRoom())
+        {
+            pduStartNs = nowNs; // the ring is full: the rest of the PDU waits on us, not on the peer
         }
         if (unframeable)
         {
@@ -295,6 +341,10 @@ public final class Association implements DulActionHandler, AutoCloseable
                 frameLength = framer.frame(ring.buffer(), ring.frameOffset(), ring.available());
                 if (frameLength < 0)
                 {
+                    if (pduStartNs == 0)
+                    {
+                        pduStartNs = nowNs; // the per-PDU deadline runs from the first byte we saw of it
+                    }
                     if (ring.ensureContiguous(-frameLength) == ReceiveRing.TOO_LARGE)
                     {
                         throw new ProtocolException(AbortReason.INVALID_PDU_PARAMETER_VALUE,
@@ -314,6 +364,7 @@ public final class Association implements DulActionHandler, AutoCloseable
                 invalidPdu(ex);
                 break;
             }
+            pduStartNs = 0;
             if (!queue.hasRoomFor(records))
             {
                 break; // the service side is behind: leave the PDU in the ring, read no more
@@ -632,6 +683,12 @@ public final class Association implements DulActionHandler, AutoCloseable
             abort();
             return 1;
         }
+        if (pduStartNs != 0 && settings.pduTimeoutNs() > 0 && established && machine.state() == State.STA6 &&
+            nowNs - pduStartNs > settings.pduTimeoutNs())
+        {
+            pduDeadlineExpired();
+            return 1;
+        }
         if (settings.idleTimeoutNs() > 0 && established && machine.state() == State.STA6 &&
             nowNs - lastReceiveNs > settings.idleTimeoutNs())
         {
@@ -641,6 +698,29 @@ public final class Association implements DulActionHandler, AutoCloseable
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * A PDU began to arrive and did not complete within the deadline: a peer trickling bytes. A-ABORT with source
+     * service-provider and reason-not-specified (PS3.8 Table 9-26): the PDU is not malformed, and none of the
+     * specific reasons (unrecognized or unexpected PDU or parameter, invalid parameter value) describes a peer that
+     * is too slow, so the generic reason is the honest one. What follows on the stream is dropped unread, as after
+     * an unframeable PDU, and ARTIM then bounds the wait for the peer to close (AA-8, Sta13).
+     */
+    private void pduDeadlineExpired()
+    {
+        final int received = ring.available();
+        final int expected = received >= PduDescriptor.HEADER_LENGTH ?
+            (int)Math.min(Integer.MAX_VALUE, PduDescriptor.pduLength(ring.buffer(), ring.frameOffset()) + 6) : -1;
+        pduStartNs = 0;
+        failure = "PDU not complete within the " + settings.pduTimeoutNs() / 1_000_000 + " ms PDU deadline (" +
+            received + (expected < 0 ? "" : " of " + expected) + " bytes received)";
+        LOG.warn("{}: {}; aborting ({})", name, failure,
+            AbortReason.describe(AbortReason.SOURCE_SERVICE_PROVIDER, AbortReason.NOT_SPECIFIED));
+        unframeable = true;
+        discardInput();
+        machine.handleInvalidPdu(AbortReason.NOT_SPECIFIED);
+        runPendingPrimitive();
     }
 
     /**
@@ -671,8 +751,12 @@ public final class Association implements DulActionHandler, AutoCloseable
 
     private int flush() throws IOException
     {
-        final int n = send.flush(channel);
-        final boolean pending = !send.isEmpty();
+        int n = send.flush(channel);
+        if (tls != null)
+        {
+            n += tls.flushPending();
+        }
+        final boolean pending = !send.isEmpty() || (tls != null && tls.hasPendingOutput());
         if (pending != writeInterest && selectionKey != null && selectionKey.isValid())
         {
             writeInterest = pending;
@@ -976,6 +1060,7 @@ public final class Association implements DulActionHandler, AutoCloseable
         catch (final IOException ex)
         {
             LOG.debug("{}: write failed: {}", name, ex.toString());
+            tlsFailure(ex);
             send.clear();
         }
     }
@@ -1144,7 +1229,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     /** @return bytes committed to the send buffer and not yet written to the socket. */
     public int pendingSendBytes()
     {
-        return send == null ? 0 : send.pending();
+        return (send == null ? 0 : send.pending()) + (tls == null ? 0 : tls.pendingOutputBytes());
     }
 
     /** @return capacity of the send buffer, 0 once freed. */
@@ -1156,7 +1241,7 @@ public final class Association implements DulActionHandler, AutoCloseable
     /** @return true when nothing is waiting in the send buffer. */
     public boolean isSendIdle()
     {
-        return send == null || send.isEmpty();
+        return (send == null || send.isEmpty()) && (tls == null || !tls.hasPendingOutput());
     }
 
     /** @return a short name for log lines: the peer's address. */

@@ -24,6 +24,11 @@ public final class AssociationSettings
     public static final long DEFAULT_ACSE_TIMEOUT_MS = 30_000;
     /** Default connect timeout. */
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+    /**
+     * Default per-PDU deadline: a 16 KiB PDU (the default Maximum Length) must arrive faster than ~270 B/s, a
+     * 16 MiB one faster than ~280 KB/s.
+     */
+    public static final long DEFAULT_PDU_TIMEOUT_MS = 60_000;
 
     private int maxPduLength = DEFAULT_MAX_PDU_LENGTH;
     private int maxSendPduLength = DEFAULT_MAX_SEND_PDU_LENGTH;
@@ -31,9 +36,11 @@ public final class AssociationSettings
     private long acseTimeoutNs = TimeUnit.MILLISECONDS.toNanos(DEFAULT_ACSE_TIMEOUT_MS);
     private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
     private long idleTimeoutNs;
+    private long pduTimeoutNs = TimeUnit.MILLISECONDS.toNanos(DEFAULT_PDU_TIMEOUT_MS);
     private int receiveRingCapacity;
     private int sendBufferCapacity;
     private int socketBufferSize;
+    private TlsSettings tls;
 
     /** @return the Maximum Length we announce: largest P-DATA-TF PDU-length we accept. */
     public int maxPduLength()
@@ -142,6 +149,31 @@ public final class AssociationSettings
         return this;
     }
 
+    /** @return the per-PDU deadline in nanoseconds; 0 = none. */
+    public long pduTimeoutNs()
+    {
+        return pduTimeoutNs;
+    }
+
+    /**
+     * Once the first byte of a PDU has arrived on an established association, the whole PDU must arrive within
+     * this time, or the association is aborted (A-ABORT, service-provider). This answers a peer that trickles a
+     * PDU (a byte a second), which the idle timeout cannot see since bytes keep arriving. Time during which we,
+     * not the peer, hold the PDU back (receive ring full, our own sends backed up) does not count.
+     *
+     * @param timeoutMs the deadline, milliseconds; 0 = none.
+     * @return this.
+     */
+    public AssociationSettings pduTimeoutMs(final long timeoutMs)
+    {
+        if (timeoutMs < 0)
+        {
+            throw new IllegalArgumentException("PDU timeout must not be negative: " + timeoutMs);
+        }
+        this.pduTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        return this;
+    }
+
     /**
      * @param size SO_RCVBUF/SO_SNDBUF in bytes; 0 leaves the platform default.
      * @return this.
@@ -156,6 +188,22 @@ public final class AssociationSettings
     public int socketBufferSize()
     {
         return socketBufferSize;
+    }
+
+    /**
+     * @param tls TLS for every association (both sides), or null for plain TCP.
+     * @return this.
+     */
+    public AssociationSettings tls(final TlsSettings tls)
+    {
+        this.tls = tls;
+        return this;
+    }
+
+    /** @return TLS settings, or null for plain TCP. */
+    public TlsSettings tls()
+    {
+        return tls;
     }
 
     /**

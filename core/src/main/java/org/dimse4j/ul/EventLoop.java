@@ -86,6 +86,7 @@ public final class EventLoop implements Agent
     private final ManyToOneConcurrentArrayQueue<Handover> handovers = new ManyToOneConcurrentArrayQueue<>(1024);
     private final List<Association> associations = new ArrayList<>();
     private final List<ServerSocketChannel> servers = new ArrayList<>();
+    private final List<Association> buffered = new ArrayList<>();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final EventLoop[] peers;
     private int nextPeer;
@@ -161,6 +162,11 @@ public final class EventLoop implements Agent
         {
             throw new UncheckedIOException(ex);
         }
+        for (int i = buffered.size() - 1; i >= 0; i--)
+        {
+            // TLS records already read from the socket: the selector will not report them
+            work += 1 + runAssociation(buffered.remove(i));
+        }
         if (nowNs - nextTimerCheckNs >= 0)
         {
             nextTimerCheckNs = nowNs + TIMER_INTERVAL_NS;
@@ -208,6 +214,10 @@ public final class EventLoop implements Agent
         if (association.isClosed())
         {
             associations.remove(association);
+        }
+        else if (association.hasBufferedInput() && !buffered.contains(association))
+        {
+            buffered.add(association);
         }
         return work;
     }
