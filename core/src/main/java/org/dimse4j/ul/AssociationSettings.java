@@ -24,6 +24,8 @@ public final class AssociationSettings
     public static final long DEFAULT_ACSE_TIMEOUT_MS = 30_000;
     /** Default connect timeout. */
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+    /** Default write-stall timeout: a peer that takes none of our output for a minute is not coming back. */
+    public static final long DEFAULT_WRITE_STALL_TIMEOUT_MS = 60_000;
 
     private int maxPduLength = DEFAULT_MAX_PDU_LENGTH;
     private int maxSendPduLength = DEFAULT_MAX_SEND_PDU_LENGTH;
@@ -31,6 +33,7 @@ public final class AssociationSettings
     private long acseTimeoutNs = TimeUnit.MILLISECONDS.toNanos(DEFAULT_ACSE_TIMEOUT_MS);
     private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
     private long idleTimeoutNs;
+    private long writeStallTimeoutNs = TimeUnit.MILLISECONDS.toNanos(DEFAULT_WRITE_STALL_TIMEOUT_MS);
     private int receiveRingCapacity;
     private int sendBufferCapacity;
     private int socketBufferSize;
@@ -139,6 +142,28 @@ public final class AssociationSettings
             throw new IllegalArgumentException("idle timeout must not be negative: " + timeoutMs);
         }
         this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        return this;
+    }
+
+    /** @return write-stall timeout in nanoseconds; 0 = none. */
+    public long writeStallTimeoutNs()
+    {
+        return writeStallTimeoutNs;
+    }
+
+    /**
+     * @param timeoutMs abort the association when output is waiting and the peer has taken none of it for this
+     *                  long (it stopped reading: the idle timeout does not see this, and our reads stop too once
+     *                  our output backs up); 0 = never.
+     * @return this.
+     */
+    public AssociationSettings writeStallTimeoutMs(final long timeoutMs)
+    {
+        if (timeoutMs < 0)
+        {
+            throw new IllegalArgumentException("write-stall timeout must not be negative: " + timeoutMs);
+        }
+        this.writeStallTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         return this;
     }
 
