@@ -272,6 +272,10 @@ public final class Association implements DulActionHandler, AutoCloseable
 
     private int receive() throws IOException
     {
+        if (!queue.isEmpty() && (!drainPdvs() || closed))
+        {
+            return 1;
+        }
         final int n = ring.read(channel);
         if (n < 0)
         {
@@ -328,7 +332,7 @@ public final class Association implements DulActionHandler, AutoCloseable
             {
                 queue.offerRelease(position + frameLength);
             }
-            queue.drain(pdvHandler, Integer.MAX_VALUE);
+            drainPdvs();
             frames++;
             if (closed || send.pending() > send.capacity() / 2)
             {
@@ -336,6 +340,25 @@ public final class Association implements DulActionHandler, AutoCloseable
             }
         }
         return n + frames;
+    }
+
+    /**
+     * Hands queued PDVs to the layer above while the send buffer can take their answers: one P-DATA-TF may carry
+     * hundreds of requests, and each answer claims room for a whole PDU. The rest wait in the ring for the socket to
+     * drain (their PDU's ring space is released only when its last PDV is taken).
+     *
+     * @return true when the queue is empty.
+     */
+    private boolean drainPdvs()
+    {
+        while (!closed && send.pending() <= send.capacity() / 2)
+        {
+            if (queue.drain(pdvHandler, 1) == 0)
+            {
+                return true;
+            }
+        }
+        return queue.isEmpty();
     }
 
     private void discardInput()

@@ -5,7 +5,10 @@ import org.agrona.concurrent.IdleStrategy;
 import org.dimse4j.dimse.DimseProvider;
 import org.dimse4j.pdu.Vectors;
 import org.dimse4j.service.Verification;
+import org.dimse4j.ul.Association;
+import org.dimse4j.ul.AssociationListener;
 import org.dimse4j.ul.EventLoop;
+import org.dimse4j.ul.Outcome;
 import org.dimse4j.ul.SelectorIdleStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,6 +84,23 @@ class NonReadingRequestorTest
     @Test
     void shouldPushBackOnAFloodOfEchoesWithoutSpinningOrBlockingTheLoop() throws Exception
     {
+        pushBackWithoutSpinningOrBlocking(ASSOCIATE_RQ, echoes(1000, 1));
+    }
+
+    /**
+     * One P-DATA-TF may carry many PDVs: 221 C-ECHO-RQs fill our 16384-byte Maximum Length, and each answer claims
+     * room for a whole PDU of the peer's (64 KiB here, so that the send buffer holds just two). The requests wait in
+     * the ring until the answers can go; the association was once aborted here ("send buffer full").
+     */
+    @Test
+    void shouldPushBackOnEchoesPackedManyToAPdu() throws Exception
+    {
+        pushBackWithoutSpinningOrBlocking(Vectors.hex(Vectors.V1_HEX.replace("5100000400004000", "5100000400010000")),
+            echoes(50, 221));
+    }
+
+    private void pushBackWithoutSpinningOrBlocking(final byte[] associateRq, final ByteBuffer pdus) throws Exception
+    {
         final ApplicationEntity ae = ApplicationEntity.named("ECHOSCP").acceptVerification().build();
         final BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
             .filter(pool -> "direct".equals(pool.getName())).findFirst().orElseThrow();
@@ -89,15 +109,17 @@ class NonReadingRequestorTest
         final ServerSocketChannel listener = ServerSocketChannel.open()
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         final int port = ((InetSocketAddress)listener.getLocalAddress()).getPort();
+        final java.util.Queue<Association> established = new java.util.concurrent.ConcurrentLinkedQueue<>();
         loop.listen(listener, new EventLoop.Acceptor(ae.settings(), ae.policy(),
-            () -> new DimseProvider(new ServiceDispatcher(null)), new EventLoop.ServerCounter(0)));
+            () -> new Recording(new DimseProvider(new ServiceDispatcher(null)), established),
+            new EventLoop.ServerCounter(0)));
         final AgentRunner runner = new AgentRunner(idle, Throwable::printStackTrace, null, loop);
         AgentRunner.startOnThread(runner);
         try (SocketChannel deaf = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)))
         {
             final long directBefore = direct.getMemoryUsed();
-            associate(deaf);
-            final long accepted = floodUntilPushedBack(deaf);
+            associate(deaf, associateRq);
+            final long accepted = floodUntilPushedBack(deaf, pdus);
             assertTrue(accepted < MAX_ACCEPTED, "TCP pushed back after " + accepted + " bytes");
 
             // the loop idles although the deaf peer's requests lie unread in the socket (no spinning on OP_READ)
@@ -116,13 +138,53 @@ class NonReadingRequestorTest
             {
                 assertEquals(0, other.echo());
             }
+            final Association deafOne = established.peek();
+            assertNotNull(deafOne);
+            assertEquals(Outcome.OPEN, deafOne.outcome(), "merely waiting: " + deafOne.failure());
             final long grown = direct.getMemoryUsed() - directBefore;
             assertTrue(grown < DIRECT_MEMORY_BOUND, "direct memory grew by " + grown + " bytes");
-            assertEquals(0, writeSome(deaf), "still pushed back (and not reset: no timeout here yet)");
+            assertEquals(0, deaf.write(pdus.duplicate()), "still pushed back (and not reset: no timeout yet)");
         }
         finally
         {
             runner.close();
+        }
+    }
+
+    /** Passes everything to the DIMSE provider and remembers each association once established. */
+    private record Recording(DimseProvider provider, java.util.Queue<Association> established)
+        implements AssociationListener
+    {
+        @Override
+        public void onEstablished(final Association association)
+        {
+            established.add(association);
+            provider.onEstablished(association);
+        }
+
+        @Override
+        public void onPdv(final Association association, final int contextId, final int controlHeader,
+            final org.agrona.DirectBuffer buffer, final int offset, final int length)
+        {
+            provider.onPdv(association, contextId, controlHeader, buffer, offset, length);
+        }
+
+        @Override
+        public void onReleaseRequested(final Association association)
+        {
+            provider.onReleaseRequested(association);
+        }
+
+        @Override
+        public int onIdle(final Association association)
+        {
+            return provider.onIdle(association);
+        }
+
+        @Override
+        public void onClosed(final Association association)
+        {
+            provider.onClosed(association);
         }
     }
 
@@ -136,10 +198,10 @@ class NonReadingRequestorTest
              SocketChannel deaf = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port())))
         {
             System.setErr(new PrintStream(new TeeStream(stderr, log), true, StandardCharsets.UTF_8));
-            associate(deaf);
+            associate(deaf, ASSOCIATE_RQ);
             try
             {
-                final long accepted = floodUntilPushedBack(deaf);
+                final long accepted = floodUntilPushedBack(deaf, echoes(1000, 1));
                 assertTrue(accepted < MAX_ACCEPTED, "TCP pushed back after " + accepted + " bytes");
             }
             catch (final IOException reset)
@@ -168,10 +230,10 @@ class NonReadingRequestorTest
     }
 
     /** Sends the A-ASSOCIATE-RQ and reads the A-ASSOCIATE-AC, blocking; leaves the channel non-blocking. */
-    private static void associate(final SocketChannel channel) throws IOException
+    private static void associate(final SocketChannel channel, final byte[] associateRq) throws IOException
     {
         channel.configureBlocking(true);
-        channel.write(ByteBuffer.wrap(ASSOCIATE_RQ));
+        channel.write(ByteBuffer.wrap(associateRq));
         final ByteBuffer header = ByteBuffer.allocate(6);
         while (header.hasRemaining() && channel.read(header) >= 0)
         {
@@ -186,22 +248,24 @@ class NonReadingRequestorTest
         channel.configureBlocking(false);
     }
 
-    private static final ByteBuffer ECHOES = echoes(1000);
-
-    private static ByteBuffer echoes(final int count)
+    /**
+     * @param pdus        P-DATA-TF PDUs.
+     * @param pdvsPerPdu  C-ECHO-RQ PDVs in each (V3's PDV item repeated behind one PDU header).
+     * @return the PDUs, back to back.
+     */
+    private static ByteBuffer echoes(final int pdus, final int pdvsPerPdu)
     {
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(count * ECHO_RQ.length);
-        for (int i = 0; i < count; i++)
+        final int pdvItem = ECHO_RQ.length - 6;
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(pdus * (6 + pdvsPerPdu * pdvItem));
+        for (int i = 0; i < pdus; i++)
         {
-            buffer.put(ECHO_RQ);
+            buffer.put((byte)0x04).put((byte)0).putInt(pdvsPerPdu * pdvItem);
+            for (int j = 0; j < pdvsPerPdu; j++)
+            {
+                buffer.put(ECHO_RQ, 6, pdvItem);
+            }
         }
         return buffer.flip();
-    }
-
-    private static int writeSome(final SocketChannel channel) throws IOException
-    {
-        final ByteBuffer echoes = ECHOES.duplicate();
-        return channel.write(echoes);
     }
 
     /**
@@ -210,9 +274,9 @@ class NonReadingRequestorTest
      *
      * @return bytes the server side took.
      */
-    private static long floodUntilPushedBack(final SocketChannel channel) throws Exception
+    private static long floodUntilPushedBack(final SocketChannel channel, final ByteBuffer pdus) throws Exception
     {
-        final ByteBuffer echoes = ECHOES.duplicate();
+        final ByteBuffer echoes = pdus.duplicate();
         long total = 0;
         int stalled = 0;
         while (stalled < 200 && total < MAX_ACCEPTED)
