@@ -542,6 +542,17 @@ public final class ApplicationEntity
         }
 
         /**
+         * @param timeoutMs abort an association whose peer takes none of our output for this long; 0 = never;
+         *                  default {@value AssociationSettings#DEFAULT_WRITE_STALL_TIMEOUT_MS} ms.
+         * @return this.
+         */
+        public Builder writeStallTimeoutMs(final long timeoutMs)
+        {
+            settings.writeStallTimeoutMs(timeoutMs);
+            return this;
+        }
+
+        /**
          * @param count I/O event loops (threads) of a server; default 1.
          * @return this.
          */

@@ -84,6 +84,8 @@ public final class Association implements DulActionHandler, AutoCloseable
     private int pDataClaimOffset = -1;
     private int pDataClaimLength;
     private boolean writeInterest;
+    private boolean readPaused;
+    private long sendStallSinceNs;
     private boolean closed;
     private boolean established;
     private Outcome outcome = Outcome.OPEN;
@@ -312,6 +314,10 @@ public final class Association implements DulActionHandler, AutoCloseable
 
     private int receive() throws IOException
     {
+        if (!queue.isEmpty() && (!drainPdvs() || closed))
+        {
+            return 1;
+        }
         final int n = ring.read(channel);
         if (n < 0)
         {
@@ -377,7 +383,7 @@ public final class Association implements DulActionHandler, AutoCloseable
             {
                 queue.offerRelease(position + frameLength);
             }
-            queue.drain(pdvHandler, Integer.MAX_VALUE);
+            drainPdvs();
             frames++;
             if (closed || send.pending() > send.capacity() / 2)
             {
@@ -385,6 +391,25 @@ public final class Association implements DulActionHandler, AutoCloseable
             }
         }
         return n + frames;
+    }
+
+    /**
+     * Hands queued PDVs to the layer above while the send buffer can take their answers: one P-DATA-TF may carry
+     * hundreds of requests, and each answer claims room for a whole PDU. The rest wait in the ring for the socket to
+     * drain (their PDU's ring space is released only when its last PDV is taken).
+     *
+     * @return true when the queue is empty.
+     */
+    private boolean drainPdvs()
+    {
+        while (!closed && send.pending() <= send.capacity() / 2)
+        {
+            if (queue.drain(pdvHandler, 1) == 0)
+            {
+                return true;
+            }
+        }
+        return queue.isEmpty();
     }
 
     private void discardInput()
@@ -697,6 +722,10 @@ public final class Association implements DulActionHandler, AutoCloseable
             abort();
             return 1;
         }
+        if (settings.writeStallTimeoutNs() > 0 && !isSendIdle() && machine.state() != State.STA13)
+        {
+            return checkWriteStall();
+        }
         return 0;
     }
 
@@ -736,7 +765,7 @@ public final class Association implements DulActionHandler, AutoCloseable
             if (!closed && writeInterest && send.isEmpty() && selectionKey != null && selectionKey.isValid())
             {
                 writeInterest = false;
-                selectionKey.interestOps(SelectionKey.OP_READ);
+                selectionKey.interestOps(interestOps());
             }
             return 0;
         }
@@ -744,11 +773,16 @@ public final class Association implements DulActionHandler, AutoCloseable
         if (!writeInterest && selectionKey != null && selectionKey.isValid())
         {
             writeInterest = true;
-            selectionKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            selectionKey.interestOps(interestOps());
         }
         return idleWork + n;
     }
 
+    /**
+     * Writes what is pending. While more than half the send buffer waits (a peer that does not read), reading stops
+     * (see {@link #duty()}), and so does read interest: the selector is level-triggered, and unread input would
+     * otherwise wake the loop on every cycle to do nothing.
+     */
     private int flush() throws IOException
     {
         int n = send.flush(channel);
@@ -756,13 +790,52 @@ public final class Association implements DulActionHandler, AutoCloseable
         {
             n += tls.flushPending();
         }
+        if (n > 0)
+        {
+            sendStallSinceNs = 0;
+        }
         final boolean pending = !send.isEmpty() || (tls != null && tls.hasPendingOutput());
-        if (pending != writeInterest && selectionKey != null && selectionKey.isValid())
+        final boolean paused = send.pending() > send.capacity() / 2;
+        if ((pending != writeInterest || paused != readPaused) && selectionKey != null && selectionKey.isValid())
         {
             writeInterest = pending;
-            selectionKey.interestOps(pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            readPaused = paused;
+            selectionKey.interestOps(interestOps());
         }
         return n;
+    }
+
+    private int interestOps()
+    {
+        return (readPaused ? 0 : SelectionKey.OP_READ) | (writeInterest ? SelectionKey.OP_WRITE : 0);
+    }
+
+    /**
+     * Output is waiting: starts the write-stall clock at the first timer check after the last progress, and ends an
+     * association whose peer has taken none of it for the timeout. An A-ABORT that cannot be written either will not
+     * reach it, so then the connection is closed at once instead of waiting for ARTIM.
+     */
+    private int checkWriteStall()
+    {
+        if (sendStallSinceNs == 0)
+        {
+            sendStallSinceNs = nowNs == 0 ? 1 : nowNs;
+            return 0;
+        }
+        if (nowNs - sendStallSinceNs <= settings.writeStallTimeoutNs())
+        {
+            return 0;
+        }
+        failure = "write-stall timeout: the peer took none of our output for " +
+            settings.writeStallTimeoutNs() / 1_000_000 + " ms";
+        LOG.warn("{}: {} ({} bytes waiting in {}); aborting", name, failure, send.pending(),
+            machine.state().label());
+        abort();
+        if (!closed && !send.isEmpty())
+        {
+            close();
+        }
+        return 1;
     }
 
     private void transportClosed()

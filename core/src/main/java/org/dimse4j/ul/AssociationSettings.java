@@ -30,6 +30,9 @@ public final class AssociationSettings
      */
     public static final long DEFAULT_PDU_TIMEOUT_MS = 60_000;
 
+    /** Default write-stall timeout: a peer that takes none of our output for a minute is not coming back. */
+    public static final long DEFAULT_WRITE_STALL_TIMEOUT_MS = 60_000;
+
     private int maxPduLength = DEFAULT_MAX_PDU_LENGTH;
     private int maxSendPduLength = DEFAULT_MAX_SEND_PDU_LENGTH;
     private int maxAssociatePduLength = DEFAULT_MAX_ASSOCIATE_PDU_LENGTH;
@@ -37,6 +40,7 @@ public final class AssociationSettings
     private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
     private long idleTimeoutNs;
     private long pduTimeoutNs = TimeUnit.MILLISECONDS.toNanos(DEFAULT_PDU_TIMEOUT_MS);
+    private long writeStallTimeoutNs = TimeUnit.MILLISECONDS.toNanos(DEFAULT_WRITE_STALL_TIMEOUT_MS);
     private int receiveRingCapacity;
     private int sendBufferCapacity;
     private int socketBufferSize;
@@ -171,6 +175,28 @@ public final class AssociationSettings
             throw new IllegalArgumentException("PDU timeout must not be negative: " + timeoutMs);
         }
         this.pduTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        return this;
+    }
+
+    /** @return write-stall timeout in nanoseconds; 0 = none. */
+    public long writeStallTimeoutNs()
+    {
+        return writeStallTimeoutNs;
+    }
+
+    /**
+     * @param timeoutMs abort the association when output is waiting and the peer has taken none of it for this
+     *                  long (it stopped reading: the idle timeout does not see this, and our reads stop too once
+     *                  our output backs up); 0 = never.
+     * @return this.
+     */
+    public AssociationSettings writeStallTimeoutMs(final long timeoutMs)
+    {
+        if (timeoutMs < 0)
+        {
+            throw new IllegalArgumentException("write-stall timeout must not be negative: " + timeoutMs);
+        }
+        this.writeStallTimeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         return this;
     }
 
