@@ -32,6 +32,11 @@ final class NetworkOptions
             + "0 = no limit (default: ${DEFAULT-VALUE}).")
     double pduTimeout = 60;
 
+    @Option(names = {"--write-stall-timeout"}, paramLabel = "SECONDS",
+        description = "Abort an association whose peer takes none of our output for this long; 0 = never "
+            + "(default: ${DEFAULT-VALUE}).")
+    double writeStallTimeout = 60;
+
     @Option(names = {"-d", "--debug"}, description = "Debug log output.")
     boolean debug;
 
@@ -48,6 +53,7 @@ final class NetworkOptions
             .connectTimeoutMs(millis(connectTimeout))
             .acseTimeoutMs(millis(acseTimeout))
             .pduTimeoutMs(pduTimeout <= 0 ? 0 : millis(pduTimeout))
+            .writeStallTimeoutMs(writeStallTimeout <= 0 ? 0 : millis(writeStallTimeout))
             .dimseTimeoutMs(dimseTimeout <= 0 ? 0 : millis(dimseTimeout));
     }
 
