@@ -350,8 +350,8 @@ public final class ClientAssociation implements AutoCloseable
     {
         final List<Path> received = new java.util.ArrayList<>();
         final org.dimse4j.archive.DirectoryStore store = new org.dimse4j.archive.DirectoryStore(outputDirectory,
-            org.dimse4j.archive.DirectoryStore.Durability.RENAME, org.dimse4j.archive.DirectoryStore.Duplicates.OVERWRITE,
-            instance -> received.add(instance.path()));
+            org.dimse4j.archive.DirectoryStore.Durability.RENAME,
+            org.dimse4j.archive.DirectoryStore.Duplicates.OVERWRITE, instance -> received.add(instance.path()));
         return get(sopClass, identifier, store, received, onPending);
     }
 
