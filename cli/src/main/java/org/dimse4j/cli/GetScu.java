@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
  * {@code getscu HOST PORT -k KEY=VALUE... -od DIR}: the Query/Retrieve C-GET SCU, as DCMTK's getscu (Study Root by
  * default, Patient Root with {@code -P}). Proposes the GET context and, with the SCP role (role selection), storage
  * contexts for the common storage SOP classes in Explicit and Implicit VR Little Endian; the instances arrive as
- * C-STORE sub-operations on the same association and are written under the output directory. Exits 0 only on
+ * C-STORE sub-operations on the same association, and each data set streams as it arrives into a temporary file
+ * under the output directory's {@code .incoming/}, renamed to {@code <SOP Instance UID>.dcm} once complete (so an
+ * instance of any size needs no more memory than a PDU, and an interrupted one leaves no file). Exits 0 only on
  * Success.
  */
 @Command(name = "getscu", mixinStandardHelpOptions = true,

@@ -319,7 +319,8 @@ public final class ClientAssociation implements AutoCloseable
      * @param failed                 Number of Failed Sub-operations, or -1.
      * @param warning                Number of Warning Sub-operations, or -1.
      * @param failedSopInstanceUids  Failed SOP Instance UID List (0008,0058) of the final response, or empty.
-     * @param received               the files written by a C-GET, in arrival order (empty for a C-MOVE).
+     * @param received               the files written by a C-GET into an output directory, in arrival order (empty
+     *                               for a C-MOVE, or a C-GET into a caller's store).
      */
     public record GetResult(int status, int remaining, int completed, int failed, int warning,
         List<String> failedSopInstanceUids, List<Path> received)
@@ -327,24 +328,17 @@ public final class ClientAssociation implements AutoCloseable
     }
 
     /**
-     * Largest C-STORE sub-operation (command plus data set) {@link #get} accepts: they pass the pull queue, whose
-     * off-heap ring (made on the first {@link #get}) is eight times as large (64 MiB).
-     */
-    public static final int MAX_GET_INSTANCE_LENGTH = 1 << 23;
-
-    /**
      * Sends a C-GET-RQ on the first context accepted for {@code sopClass} and, while it runs, serves the C-STORE
      * sub-operations the peer sends on this association: each data set is written as a Part 10 file named after its
      * SOP Instance UID under {@code outputDirectory} (File Meta Information with the context's transfer syntax,
-     * then the data set as received), and answered Success (0xA700 if the file cannot be written). For the peer to
-     * be able to send them, propose the storage contexts with {@link ContextRequest#retrieveStorage}.
-     * <p>
-     * Sub-operations pass through the pull queue ({@link #getMsg}): each is copied whole, and one larger than
-     * {@link #MAX_GET_INSTANCE_LENGTH} aborts the association.
+     * then the data set as received), through a {@link org.dimse4j.archive.DirectoryStore}: see
+     * {@link #get(String, DataSet, org.dimse4j.service.InstanceStore, Consumer)}. For the peer to be able to send
+     * them, propose the storage contexts with {@link ContextRequest#retrieveStorage}.
      *
      * @param sopClass        the GET SOP class, e.g. Study Root Query/Retrieve Information Model - GET.
      * @param identifier      Query/Retrieve Level and the unique keys.
-     * @param outputDirectory where received instances go (created if missing).
+     * @param outputDirectory where received instances go (created if missing; partial files go under its
+     *                        {@code .incoming/} until complete).
      * @param onPending       called with the counters of each Pending response, on this thread; may call
      *                        {@link #cancel(int)} with {@link #findMessageId()}; may be null.
      * @return the final status, counters, and the files received.
@@ -354,14 +348,64 @@ public final class ClientAssociation implements AutoCloseable
     public GetResult get(final String sopClass, final DataSet identifier, final Path outputDirectory,
         final Consumer<GetResult> onPending) throws IOException
     {
+        final List<Path> received = new java.util.ArrayList<>();
+        final org.dimse4j.archive.DirectoryStore store = new org.dimse4j.archive.DirectoryStore(outputDirectory,
+            org.dimse4j.archive.DirectoryStore.Durability.RENAME,
+            org.dimse4j.archive.DirectoryStore.Duplicates.OVERWRITE, instance -> received.add(instance.path()));
+        return get(sopClass, identifier, store, received, onPending);
+    }
+
+    /**
+     * Sends a C-GET-RQ on the first context accepted for {@code sopClass} and, while it runs, serves the C-STORE
+     * sub-operations the peer sends on this association as the Storage SCP does: each data set streams, fragment by
+     * fragment as it arrives, from the receive ring into the writer {@code store} opens for it, so an instance of any
+     * size needs no more memory than a PDU; the C-STORE-RSP carries the status the writer's commit gave, 0xA700 if
+     * it could not write, the status of a {@link org.dimse4j.service.InstanceStore.StoreRefusedException}, or 0x0117
+     * for a SOP Instance UID that is not a UID. For the peer to be able to send them, propose the storage contexts
+     * with {@link ContextRequest#retrieveStorage}.
+     *
+     * @param sopClass   the GET SOP class, e.g. Study Root Query/Retrieve Information Model - GET.
+     * @param identifier Query/Retrieve Level and the unique keys.
+     * @param store      where the instances go; its {@code StoreRequest} names the peer as the calling (storage
+     *                   SCU's) AE title.
+     * @param onPending  called with the counters of each Pending response, on this thread; may call
+     *                   {@link #cancel(int)} with {@link #findMessageId()}; may be null.
+     * @return the final status and counters; its {@code received} list is empty (the store knows what it kept).
+     * @throws IOException if no such context was accepted, no message came within the DIMSE timeout, or the
+     *                     association ended (an instance under way is then aborted in the store).
+     */
+    public GetResult get(final String sopClass, final DataSet identifier,
+        final org.dimse4j.service.InstanceStore store, final Consumer<GetResult> onPending) throws IOException
+    {
+        return get(sopClass, identifier, store, List.of(), onPending);
+    }
+
+    private GetResult get(final String sopClass, final DataSet identifier,
+        final org.dimse4j.service.InstanceStore store, final List<Path> received,
+        final Consumer<GetResult> onPending) throws IOException
+    {
         final int contextId = association.contextIdFor(sopClass);
         if (contextId < 0)
         {
             throw new IOException("the peer accepted no presentation context for " + sopClass);
         }
-        java.nio.file.Files.createDirectories(outputDirectory);
-        responses.queue(MAX_GET_INSTANCE_LENGTH * 8, MAX_GET_INSTANCE_LENGTH);
-        return retrieve(contextId, sopClass, CommandField.C_GET_RQ, null, identifier, outputDirectory, onPending);
+        final GetSubOperations subOperations = new GetSubOperations(store);
+        responses.subOperations = subOperations;
+        try
+        {
+            return retrieve(contextId, sopClass, CommandField.C_GET_RQ, null, identifier, received, onPending);
+        }
+        finally
+        {
+            if (subOperations.isReceiving() && !association.isClosed())
+            {
+                // left (an exception, a final response) inside a sub-operation's data set: no one takes the rest
+                LOG.warn("{}: C-GET ended inside a C-STORE sub-operation's data set; aborting", association.name());
+                association.abort();
+                association.close(); // the instance under way is removed (Responses.onClosed)
+            }
+            responses.subOperations = null;
+        }
     }
 
     /**
@@ -388,7 +432,7 @@ public final class ClientAssociation implements AutoCloseable
         {
             throw new IOException("the peer accepted no presentation context for " + sopClass);
         }
-        return retrieve(contextId, sopClass, CommandField.C_MOVE_RQ, destination, identifier, null, onPending);
+        return retrieve(contextId, sopClass, CommandField.C_MOVE_RQ, destination, identifier, List.of(), onPending);
     }
 
     /**
@@ -408,15 +452,16 @@ public final class ClientAssociation implements AutoCloseable
     }
 
     /**
-     * Runs a C-GET (with {@code outputDirectory}: its C-STORE sub-operations arrive here) or a C-MOVE to its final
-     * response.
+     * Runs a C-GET (its C-STORE sub-operations served meanwhile by {@link GetSubOperations}) or a C-MOVE to its
+     * final response.
+     *
+     * @param received what the C-GET's store reports received so far, for the results.
      */
     private GetResult retrieve(final int contextId, final String sopClass, final int commandField,
-        final String moveDestination, final DataSet identifier, final Path outputDirectory,
+        final String moveDestination, final DataSet identifier, final List<Path> received,
         final Consumer<GetResult> onPending) throws IOException
     {
         final int encoding = DataSetReader.encodingOf(association.transferSyntax(contextId));
-        final List<Path> received = new java.util.ArrayList<>();
         final String operation = CommandField.name(commandField);
         int remaining = -1;
         int completed = -1;
@@ -430,11 +475,6 @@ public final class ClientAssociation implements AutoCloseable
             {
                 final MessageQueue.ReceivedMessage msg = awaitMessage(operation);
                 final CommandDecoder command = msg.command();
-                if (command.commandField() == CommandField.C_STORE_RQ && outputDirectory != null)
-                {
-                    storeSubOperation(msg, outputDirectory, received);
-                    continue;
-                }
                 if (command.commandField() != (commandField | CommandField.RESPONSE_BIT) ||
                     command.messageIdBeingRespondedTo() != messageId)
                 {
@@ -463,7 +503,7 @@ public final class ClientAssociation implements AutoCloseable
                     final String[] uids = list.strings(org.dimse4j.data.Tag.FAILED_SOP_INSTANCE_UID_LIST);
                     failedUids = uids == null ? List.of() : List.of(uids);
                 }
-                return new GetResult(status, remaining, completed, failed, warning, failedUids, received);
+                return new GetResult(status, remaining, completed, failed, warning, failedUids, List.copyOf(received));
             }
         }
         finally
@@ -535,84 +575,6 @@ public final class ClientAssociation implements AutoCloseable
     private static int counter(final CommandDecoder command, final int tag, final int previous)
     {
         return command.contains(tag) ? command.us(tag) : previous;
-    }
-
-    private void storeSubOperation(final MessageQueue.ReceivedMessage msg, final Path outputDirectory,
-        final List<Path> received) throws IOException
-    {
-        final CommandDecoder command = msg.command();
-        final int contextId = msg.contextId();
-        final int messageId = command.messageId();
-        final String sopClass = command.affectedSopClassUid();
-        final String sopInstance = command.affectedSopInstanceUid();
-        int status = Status.SUCCESS;
-        String error = null;
-        if (sopClass == null || sopInstance == null || !msg.hasDataSet())
-        {
-            status = Status.CANNOT_UNDERSTAND;
-            error = "C-STORE-RQ without SOP class, instance or data set";
-        }
-        else if (!org.dimse4j.pdu.PduStrings.isValidUid(sopInstance))
-        {
-            status = Status.INVALID_OBJECT_INSTANCE; // never a file name: PS3.7 C.5.12
-            error = "SOP Instance UID is not a valid UID";
-            LOG.warn("C-GET sub-operation C-STORE-RQ with invalid SOP Instance UID '{}': answered 0x0117", sopInstance);
-        }
-        else
-        {
-            final Path file = outputDirectory.resolve(sopInstance + ".dcm");
-            try
-            {
-                writePart10(file, sopClass, sopInstance, association.transferSyntax(contextId), msg);
-                received.add(file);
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                status = Status.OUT_OF_RESOURCES;
-                error = "cannot write " + file.getFileName();
-            }
-        }
-        final org.dimse4j.dimse.CommandEncoder rsp = beginMsg(contextId);
-        if (sopClass != null)
-        {
-            rsp.putUid(CommandElement.AFFECTED_SOP_CLASS_UID, sopClass);
-        }
-        rsp.putUS(CommandElement.COMMAND_FIELD, CommandField.C_STORE_RSP)
-            .putUS(CommandElement.MESSAGE_ID_BEING_RESPONDED_TO, messageId)
-            .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_NONE)
-            .putUS(CommandElement.STATUS, status);
-        if (error != null)
-        {
-            rsp.putString(CommandElement.ERROR_COMMENT, error.length() > 64 ? error.substring(0, 64) : error);
-        }
-        if (sopInstance != null)
-        {
-            rsp.putUid(CommandElement.AFFECTED_SOP_INSTANCE_UID, sopInstance);
-        }
-        sendMsg();
-    }
-
-    private void writePart10(final Path file, final String sopClass, final String sopInstance,
-        final String transferSyntax, final MessageQueue.ReceivedMessage msg) throws IOException
-    {
-        final int metaLength = org.dimse4j.data.Part10Writer.metaLength(sopClass, sopInstance, transferSyntax,
-            association.associateRequest().calledAeTitle());
-        final int dataSetLength = msg.dataSetLength();
-        final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(metaLength + dataSetLength);
-        final UnsafeBuffer view = new UnsafeBuffer(bytes);
-        org.dimse4j.data.Part10Writer.writeMeta(view, 0, sopClass, sopInstance, transferSyntax,
-            association.associateRequest().calledAeTitle());
-        view.putBytes(metaLength, msg.dataSetBuffer(), msg.dataSetOffset(), dataSetLength);
-        final Path partial = file.resolveSibling(file.getFileName() + ".part");
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            while (bytes.hasRemaining())
-            {
-                channel.write(bytes);
-            }
-        }
-        java.nio.file.Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** @return the Message ID of the C-FIND, C-GET or C-MOVE under way (for {@link #cancel(int)} from its callback), or -1. */
@@ -948,6 +910,8 @@ public final class ClientAssociation implements AutoCloseable
     {
         private MessageQueue queue;
         private ClientAssociation client;
+        /** The C-STORE sub-operations of a C-GET under way, else null. */
+        private GetSubOperations subOperations;
 
         /** The pull queue, made on first use: most associations never need its megabyte of off-heap memory. */
         MessageQueue queue()
@@ -959,18 +923,13 @@ public final class ClientAssociation implements AutoCloseable
             return queue;
         }
 
-        /** Makes the pull queue with a larger size if it is not made yet (C-GET sub-operations pass it). */
-        void queue(final int capacity, final int maxMessageLength)
-        {
-            if (queue == null)
-            {
-                queue = new MessageQueue(capacity, maxMessageLength);
-            }
-        }
-
         @Override
         public void onClosed(final Association association)
         {
+            if (subOperations != null)
+            {
+                subOperations.onClosed(association);
+            }
             if (queue != null)
             {
                 queue.close();
@@ -987,7 +946,7 @@ public final class ClientAssociation implements AutoCloseable
             {
                 client.onResponse(command);
             }
-            else
+            else if (subOperations == null || !subOperations.onCommand(provider, association, contextId, command))
             {
                 queue().onCommand(provider, association, contextId, command);
             }
@@ -998,6 +957,11 @@ public final class ClientAssociation implements AutoCloseable
             final int contextId, final org.agrona.DirectBuffer buffer, final int offset, final int length,
             final boolean last)
         {
+            if (subOperations != null &&
+                subOperations.onDataSetFragment(provider, association, contextId, buffer, offset, length, last))
+            {
+                return;
+            }
             queue().onDataSetFragment(provider, association, contextId, buffer, offset, length, last);
         }
     }
