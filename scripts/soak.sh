@@ -161,7 +161,7 @@ samples=$(wc -l <"$out/memory.txt")
 growth_mb=$(( (rss_last - rss_settled) / 1024 ))
 check "(c) memory bounded" "$([ "$growth_mb" -le "$rss_limit_mb" ] && [ "$thr_last" -le $((thr_settled + 2)) ] && \
   [ "$direct_last" -le $((direct_first + 65536)) ] && echo 0 || echo 1)" \
-  "VmRSS first $((rss_first / 1024)) MB, after the first quarter $((rss_settled / 1024)) MB, max $((rss_max / 1024)) MB, last $((rss_last / 1024)) MB (growth ${growth_mb} MB, limit ${rss_limit_mb}); threads $thr_settled -> $thr_last; direct (NMT Other) $((direct_first / 1024)) -> $((direct_last / 1024)) MB; $samples samples"
+  "VmRSS first $((rss_first / 1024)) MB, after the first quarter $((rss_settled / 1024)) MB, max $((rss_max / 1024)) MB, last $((rss_last / 1024)) MB (growth ${growth_mb} MB, limit ${rss_limit_mb}); threads $thr_settled -> $thr_last; direct (NMT Other) $direct_first -> $direct_last KB; $samples samples"
 errors=$(grep -c -E 'WARN|ERROR|Exception|OutOfMemory' "$out/server.log" || true)
 check "(c) server log clean" "$([ "$errors" = 0 ] && echo 0 || echo 1)" \
   "$errors WARN/ERROR/exception lines in $out/server.log$([ "$errors" = 0 ] || echo ": $(grep -m 3 -E 'WARN|ERROR|Exception|OutOfMemory' "$out/server.log" | tr '\n' ' ')")"
