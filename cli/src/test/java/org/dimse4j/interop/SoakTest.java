@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SoakTest
 {
-    private static final String SECONDS = "6";
+    private static final String SECONDS = "10";
 
     @RegisterExtension
     final Dcmtk dcmtk = new Dcmtk();
