@@ -236,6 +236,7 @@ final class BenchRecording
         long failed = 0;
         long bytes = 0;
         long matches = 0;
+        long sent = 0;
         long allocated = 0;
         int minWindow = Integer.MAX_VALUE;
         int maxWindow = 0;
@@ -246,6 +247,7 @@ final class BenchRecording
             failed += lane.failed.get();
             bytes += lane.bytes.get();
             matches += lane.matches.get();
+            sent += lane.sent.get();
             if (lane.error == null)
             {
                 minWindow = Math.min(minWindow, lane.grantedWindow);
@@ -262,7 +264,7 @@ final class BenchRecording
             minWindow + ".." + maxWindow;
         final Histogram serviceCopy = serviceTotal;
         return new Result(operation, done, failed, bytes, matches, seconds, associations, requestedWindow, granted,
-            rate, expected, failedLanes, firstFailure, total, serviceCopy, allocated);
+            rate, expected, failedLanes, firstFailure, total, serviceCopy, allocated, sent - done);
     }
 
     /** Writes PREFIX.hlog, PREFIX.hgrm (and PREFIX.service.hgrm in the open model) and the plot. */
@@ -341,11 +343,57 @@ final class BenchRecording
      * @param latency      latency histogram (ns).
      * @param service      open model: the corrected service-time histogram (ns); else null.
      * @param allocated    heap bytes the associations' threads allocated while measuring, -1 if unknown.
+     * @param unanswered   measured requests sent without a final response (their associations failed).
      */
     record Result(String operation, long done, long failed, long bytes, long matches, double seconds,
         int associations, int window, String granted, double rate, long expected, int failedLanes,
-        String firstFailure, Histogram latency, Histogram service, long allocated)
+        String firstFailure, Histogram latency, Histogram service, long allocated, long unanswered)
     {
+        /** @return operations answered with Success or a warning (for C-STORE: instances the peer took). */
+        long succeeded()
+        {
+            return done - failed;
+        }
+
+        /** @return the summary as one JSON object on one line (what --summary-json writes). */
+        String json()
+        {
+            final StringBuilder json = new StringBuilder(512).append('{');
+            json.append("\"operation\":\"").append(operation).append('"')
+                .append(",\"answered\":").append(done)
+                .append(",\"succeeded\":").append(succeeded())
+                .append(",\"failed\":").append(failed)
+                .append(",\"unanswered\":").append(unanswered)
+                .append(",\"failed_associations\":").append(failedLanes)
+                .append(",\"associations\":").append(associations)
+                .append(",\"window_requested\":").append(window)
+                .append(",\"window_granted\":\"").append(granted).append('"')
+                .append(",\"bytes\":").append(bytes)
+                .append(",\"matches\":").append(matches)
+                .append(",\"seconds\":").append(String.format(java.util.Locale.ROOT, "%.3f", seconds))
+                .append(",\"ops_per_s\":").append(String.format(java.util.Locale.ROOT, "%.1f", opsPerSecond()))
+                .append(",\"mb_per_s\":").append(String.format(java.util.Locale.ROOT, "%.2f", megabytesPerSecond()));
+            if (done > 0)
+            {
+                json.append(",\"latency_us\":{");
+                final double[] percentiles = {50, 90, 99, 99.9};
+                for (final double p : percentiles)
+                {
+                    json.append('"').append(p == Math.rint(p) ? Long.toString((long)p) : Double.toString(p))
+                        .append("\":").append(String.format(java.util.Locale.ROOT, "%.1f", micros(p))).append(',');
+                }
+                json.append("\"max\":").append(String.format(java.util.Locale.ROOT, "%.1f",
+                    latency.getMaxValue() / NS_PER_US)).append('}');
+            }
+            if (firstFailure != null)
+            {
+                json.append(",\"first_failure\":\"").append(firstFailure.replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
+            }
+            json.append(",\"exit_code\":").append(exitCode());
+            return json.append("}\n").toString();
+        }
+
         double opsPerSecond()
         {
             return seconds > 0 ? done / seconds : 0;

@@ -14,6 +14,9 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -89,6 +92,13 @@ abstract class BenchScu implements Callable<Integer>
     @Option(names = {"--plot-format"}, paramLabel = "html|svg",
         description = "Plot written with --out (default: ${DEFAULT-VALUE}).")
     String plotFormat = "html";
+
+    @Option(names = {"--summary-json"}, paramLabel = "FILE",
+        description = "Also write the summary as one JSON object to FILE (for scripts): operations answered, " +
+            "succeeded (Success or a warning) and failed (a failure status) counted apart, requests left " +
+            "unanswered, associations failed, seconds, rates, latency percentiles (measured operations only, not " +
+            "the --warmup ones).")
+    Path summaryJson;
 
     @Option(names = {"--progress"},
         description = "Print the once-a-second progress line on stderr even when it is not a terminal.")
@@ -233,6 +243,10 @@ abstract class BenchScu implements Callable<Integer>
                 count > 0 ? count : -1, failedLanes);
             result.print(stdout, stderr);
             recording.writeFiles(stdout);
+            if (summaryJson != null)
+            {
+                Files.writeString(summaryJson, result.json(), StandardCharsets.UTF_8);
+            }
             return result;
         }
         finally
@@ -329,6 +343,8 @@ abstract class BenchScu implements Callable<Integer>
     {
         final int index;
         final AtomicLong completed = new AtomicLong();
+        /** Measured requests sent: those beyond {@link #completed} were never answered (the association ended). */
+        final AtomicLong sent = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong matches = new AtomicLong();
@@ -463,6 +479,10 @@ abstract class BenchScu implements Callable<Integer>
                     outstanding[id] = true;
                     inFlight++;
                     issued++;
+                    if (record)
+                    {
+                        sent.lazySet(issued);
+                    }
                     next += intervalNs;
                 }
                 if (inFlight == 0)

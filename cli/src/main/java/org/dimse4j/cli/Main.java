@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     description = "DICOM network tools on the dimse4j stack.",
     subcommands = {EchoScu.class, EchoScp.class, StoreScu.class, StoreScp.class, FindScu.class, GetScu.class,
         MoveScu.class, QrScp.class, WlmScp.class, MppsScuTool.class, StgCmtScu.class,
-        MkInstances.class, TcpCeiling.class, Bench.class,
+        MkInstances.class, TcpCeiling.class, Bench.class, VerifyArchive.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable
 {
