@@ -118,6 +118,7 @@ final class BenchLoopback implements Callable<Integer>
         bench.warmup = Math.max(1, count / 5);
         bench.window = w;
         bench.network = new NetworkOptions();
+        bench.network.tls = new TlsOptions(); // picocli fills the mixin only when it parses a command line
         bench.network.maxPdu = maxPdu;
         bench.network.quiet = true;
         bench.out = out == null ? null : out + "-" + name;
