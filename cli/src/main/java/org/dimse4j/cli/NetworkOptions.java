@@ -32,6 +32,12 @@ final class NetworkOptions
             + "0 = no limit (default: ${DEFAULT-VALUE}).")
     double pduTimeout = 60;
 
+    @Option(names = {"--spin-micros"}, paramLabel = "MICROS",
+        description = "After its last work, an I/O loop (or a call waiting for a response) polls for this long "
+            + "before it blocks: lower latency for back-to-back requests at bounded CPU; 0 = block at once "
+            + "(default: ${DEFAULT-VALUE}).")
+    long spinMicros = ApplicationEntity.Builder.DEFAULT_SPIN_MICROS;
+
     @Option(names = {"-d", "--debug"}, description = "Debug log output.")
     boolean debug;
 
@@ -45,6 +51,7 @@ final class NetworkOptions
     {
         tls.apply(builder);
         return builder.maxPduLength(maxPdu)
+            .spinMicros(spinMicros)
             .connectTimeoutMs(millis(connectTimeout))
             .acseTimeoutMs(millis(acseTimeout))
             .pduTimeoutMs(pduTimeout <= 0 ? 0 : millis(pduTimeout))
