@@ -182,7 +182,7 @@ public final class EventLoop implements Agent
             nextTimerCheckNs = nowNs + TIMER_INTERVAL_NS;
             for (int i = associations.size() - 1; i >= 0; i--)
             {
-                work += runAssociation(associations.get(i));
+                work += runAssociation(associations.get(i), false);
             }
         }
         return work;
@@ -209,10 +209,16 @@ public final class EventLoop implements Agent
 
     private int runAssociation(final Association association)
     {
+        return runAssociation(association, true);
+    }
+
+    /** @param ready the selector reported the socket (else a timer sweep: no read unless input waits). */
+    private int runAssociation(final Association association, final boolean ready)
+    {
         int work;
         try
         {
-            work = association.doWork(nowNs);
+            work = ready ? association.doWork(nowNs) : association.doTimers(nowNs);
         }
         catch (final RuntimeException ex)
         {
