@@ -53,6 +53,10 @@ final class BenchLoopback implements Callable<Integer>
     @Option(names = {"--busy-spin"}, description = "The server's I/O thread spins instead of blocking in its selector.")
     boolean busySpin;
 
+    @Option(names = {"--spin-micros"}, paramLabel = "MICROS",
+        description = "Spin time of the server's I/O loop and of the client's waiting calls (default: ${DEFAULT-VALUE}).")
+    long spinMicros = ApplicationEntity.Builder.DEFAULT_SPIN_MICROS;
+
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors in the log (the server logs each association).")
     boolean quiet;
 
@@ -67,7 +71,7 @@ final class BenchLoopback implements Callable<Integer>
         final InstanceStore store = archive != null ? DirectoryStore.of(archive) : request -> Discard.INSTANCE;
         final ApplicationEntity scp = ApplicationEntity.named("LOOPBACK").acceptVerification()
             .acceptStorage(TransferSyntax.ALL_KNOWN, store).maxPduLength(maxPdu).asyncOperationsWindow(1, 0xFFFF)
-            .busySpin(busySpin).build();
+            .busySpin(busySpin).spinMicros(spinMicros).build();
         int failures = 0;
         final BenchRecording.Result echo;
         final BenchRecording.Result large512;
@@ -118,7 +122,9 @@ final class BenchLoopback implements Callable<Integer>
         bench.warmup = Math.max(1, count / 5);
         bench.window = w;
         bench.network = new NetworkOptions();
+        bench.network.tls = new TlsOptions(); // picocli fills the mixin only when it parses a command line
         bench.network.maxPdu = maxPdu;
+        bench.network.spinMicros = spinMicros;
         bench.network.quiet = true;
         bench.out = out == null ? null : out + "-" + name;
         return bench;

@@ -43,7 +43,6 @@ import java.util.function.Consumer;
 public final class ClientAssociation implements AutoCloseable
 {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientAssociation.class);
-    private static final int SPINS_BEFORE_BLOCKING = 50;
     private static final long MAX_BLOCK_MS = 10;
 
     private final ApplicationEntity ae;
@@ -53,6 +52,7 @@ public final class ClientAssociation implements AutoCloseable
     private final Responses responses;
     private final Consumer<SelectionKey> ignoreKey = key -> { };
     private final long dimseTimeoutNs;
+    private final long spinNs;
 
     private int awaitedMessageId = -1;
     private int[] pendingIds;
@@ -78,6 +78,7 @@ public final class ClientAssociation implements AutoCloseable
         this.selector = selector;
         this.provider = provider;
         this.dimseTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ae.dimseTimeoutMs());
+        this.spinNs = ae.spinNanos();
     }
 
     static ClientAssociation open(final ApplicationEntity ae, final SocketAddress address, final AssociatePdu rq)
@@ -716,7 +717,7 @@ public final class ClientAssociation implements AutoCloseable
     private void awaitSendRoom() throws IOException
     {
         final long start = System.nanoTime();
-        int idle = 0;
+        long lastWorkNs = start;
         while (association.pendingSendBytes() > 0)
         {
             if (association.isClosed())
@@ -736,12 +737,25 @@ public final class ClientAssociation implements AutoCloseable
             }
             if (association.doWork(now) > 0)
             {
-                idle = 0;
+                lastWorkNs = now;
             }
-            else if (++idle > SPINS_BEFORE_BLOCKING)
+            else
             {
-                selector.select(ignoreKey, MAX_BLOCK_MS);
+                idle(now, lastWorkNs);
             }
+        }
+    }
+
+    /** Nothing to do: poll on until the AE's spin time since the last work has passed, then block. */
+    private void idle(final long nowNs, final long lastWorkNs) throws IOException
+    {
+        if (nowNs - lastWorkNs < spinNs)
+        {
+            Thread.yield(); // lets the peer run when it shares our core; see SelectorIdleStrategy
+        }
+        else
+        {
+            selector.select(ignoreKey, MAX_BLOCK_MS);
         }
     }
 
@@ -805,7 +819,7 @@ public final class ClientAssociation implements AutoCloseable
         throws IOException
     {
         final long start = System.nanoTime();
-        int idle = 0;
+        long lastWorkNs = start;
         while (!done.getAsBoolean())
         {
             abortIfInterrupted();
@@ -825,15 +839,11 @@ public final class ClientAssociation implements AutoCloseable
             }
             if (association.doWork(now) > 0)
             {
-                idle = 0;
-            }
-            else if (++idle > SPINS_BEFORE_BLOCKING)
-            {
-                selector.select(ignoreKey, MAX_BLOCK_MS);
+                lastWorkNs = now;
             }
             else
             {
-                Thread.onSpinWait();
+                idle(now, lastWorkNs);
             }
         }
     }
@@ -983,7 +993,7 @@ public final class ClientAssociation implements AutoCloseable
     MessageQueue.ReceivedMessage getMsg(final boolean block, final long timeoutNs) throws IOException
     {
         final long start = System.nanoTime();
-        int idle = 0;
+        long lastWorkNs = start;
         while (true)
         {
             final boolean waiting = responses.queue != null && !responses.queue.isEmpty();
@@ -991,13 +1001,14 @@ public final class ClientAssociation implements AutoCloseable
             {
                 // with messages already waiting, run the association only to flush what we sent (a C-CANCEL-RQ,
                 // say): reading on would fill the queue faster than the caller takes from it
-                if (association.doWork(System.nanoTime()) > 0)
+                final long now = System.nanoTime();
+                if (association.doWork(now) > 0)
                 {
-                    idle = 0;
+                    lastWorkNs = now;
                 }
-                else if (block && !waiting && ++idle > SPINS_BEFORE_BLOCKING)
+                else if (block && !waiting)
                 {
-                    selector.select(ignoreKey, MAX_BLOCK_MS);
+                    idle(now, lastWorkNs);
                 }
             }
             if (association.isClosed())

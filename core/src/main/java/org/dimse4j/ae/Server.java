@@ -61,7 +61,7 @@ public final class Server implements AutoCloseable
         for (int i = 0; i < loopCount; i++)
         {
             final IdleStrategy idle = busySpin ? new BusySpinIdleStrategy() :
-                new SelectorIdleStrategy(loops[i].selector(), 100, 10);
+                new SelectorIdleStrategy(loops[i].selector(), loops[i].onWake(), ae.spinNanos(), 10);
             runners[i] = new AgentRunner(idle, ex -> LOG.error("I/O loop error", ex), null, loops[i]);
             AgentRunner.startOnThread(runners[i]);
         }

@@ -246,6 +246,25 @@ public final class Association implements DulActionHandler, AutoCloseable
      */
     public int doWork(final long nowNs)
     {
+        return cycle(nowNs, true);
+    }
+
+    /**
+     * A duty cycle for an association whose socket the selector did not report readable: as {@link #doWork}, but
+     * the socket is read only when a PDU is partly received or PDUs wait in the receive ring (a read would find
+     * nothing, and an event loop's periodic sweep of thousands of idle associations would spend a system call on
+     * each of them every few milliseconds).
+     *
+     * @param nowNs current time from {@link System#nanoTime()}.
+     * @return amount of work done (0 when idle).
+     */
+    public int doTimers(final long nowNs)
+    {
+        return cycle(nowNs, false);
+    }
+
+    private int cycle(final long nowNs, final boolean readSocket)
+    {
         this.nowNs = nowNs;
         if (closed)
         {
@@ -254,7 +273,7 @@ public final class Association implements DulActionHandler, AutoCloseable
         this.work++;
         try
         {
-            return duty();
+            return duty(readSocket || ring.available() > 0 || hasBufferedInput());
         }
         finally
         {
@@ -265,7 +284,7 @@ public final class Association implements DulActionHandler, AutoCloseable
         }
     }
 
-    private int duty()
+    private int duty(final boolean readSocket)
     {
         int work = 0;
         try
@@ -276,7 +295,10 @@ public final class Association implements DulActionHandler, AutoCloseable
             }
             if (!closed && send.pending() <= send.capacity() / 2)
             {
-                work += receive();
+                if (readSocket)
+                {
+                    work += receive();
+                }
             }
             else if (pduStartNs != 0)
             {

@@ -88,6 +88,7 @@ public final class EventLoop implements Agent
     private final List<ServerSocketChannel> servers = new ArrayList<>();
     private final List<Association> buffered = new ArrayList<>();
     private final Consumer<SelectionKey> onReady = this::onReady;
+    private final Consumer<SelectionKey> onWake = this::onWake;
     private final EventLoop[] peers;
     private int nextPeer;
     private long nowNs;
@@ -115,6 +116,15 @@ public final class EventLoop implements Agent
     public Selector selector()
     {
         return selector;
+    }
+
+    /**
+     * @return runs a key that became ready while the idle strategy blocked in {@link #selector()}, on this loop's
+     *         thread; see {@link SelectorIdleStrategy}.
+     */
+    public Consumer<SelectionKey> onWake()
+    {
+        return onWake;
     }
 
     /**
@@ -172,10 +182,16 @@ public final class EventLoop implements Agent
             nextTimerCheckNs = nowNs + TIMER_INTERVAL_NS;
             for (int i = associations.size() - 1; i >= 0; i--)
             {
-                work += runAssociation(associations.get(i));
+                work += runAssociation(associations.get(i), false);
             }
         }
         return work;
+    }
+
+    private void onWake(final SelectionKey key)
+    {
+        nowNs = System.nanoTime(); // the duty cycle's clock is as old as the block
+        onReady(key);
     }
 
     private void onReady(final SelectionKey key)
@@ -193,10 +209,16 @@ public final class EventLoop implements Agent
 
     private int runAssociation(final Association association)
     {
+        return runAssociation(association, true);
+    }
+
+    /** @param ready the selector reported the socket (else a timer sweep: no read unless input waits). */
+    private int runAssociation(final Association association, final boolean ready)
+    {
         int work;
         try
         {
-            work = association.doWork(nowNs);
+            work = ready ? association.doWork(nowNs) : association.doTimers(nowNs);
         }
         catch (final RuntimeException ex)
         {

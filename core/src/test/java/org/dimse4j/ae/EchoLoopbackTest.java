@@ -34,6 +34,31 @@ class EchoLoopbackTest
     }
 
     @Test
+    void shouldEchoWhenBothSidesBlockAtOnceOrNeverBlock() throws Exception
+    {
+        for (final long spinMicros : new long[] {0, Long.MAX_VALUE})
+        {
+            final ApplicationEntity scp = ApplicationEntity.named("ECHOSCP").acceptVerification()
+                .spinMicros(spinMicros).build();
+            final ApplicationEntity scu = ApplicationEntity.named("ECHOSCU").dimseTimeoutMs(10_000)
+                .spinMicros(spinMicros).build();
+            assertEquals(spinMicros == 0 ? 0 : Long.MAX_VALUE, scu.spinNanos());
+            try (Server server = scp.listen(new InetSocketAddress("127.0.0.1", 0));
+                ClientAssociation assoc = scu.connect("127.0.0.1", server.port(), "ECHOSCP",
+                    ContextRequest.of(Verification.SOP_CLASS)))
+            {
+                for (int i = 0; i < 200; i++)
+                {
+                    assertEquals(0, assoc.echo());
+                }
+                assoc.release();
+                assertEquals(Outcome.RELEASED, assoc.association().outcome());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> ApplicationEntity.named("X").spinMicros(-1));
+    }
+
+    @Test
     void shouldBeRejectedWhenCalledAeTitleIsWrongAndRequired() throws Exception
     {
         final ApplicationEntity scp = ApplicationEntity.named("ECHOSCP").acceptVerification()

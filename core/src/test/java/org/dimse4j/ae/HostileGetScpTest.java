@@ -139,7 +139,7 @@ class HostileGetScpTest
         final int port = ((InetSocketAddress)listener.getLocalAddress()).getPort();
         loop.listen(listener, new EventLoop.Acceptor(new AssociationSettings().conclude(), policy,
             () -> new DimseProvider(new HostileGet()), new EventLoop.ServerCounter(0)));
-        final AgentRunner runner = new AgentRunner(new SelectorIdleStrategy(loop.selector(), 100, 10),
+        final AgentRunner runner = new AgentRunner(new SelectorIdleStrategy(loop.selector(), loop.onWake(), 50_000, 10),
             Throwable::printStackTrace, null, loop);
         AgentRunner.startOnThread(runner);
         // out lies two levels down, so that "../../etc/passwd" would land inside tmp, in a directory that exists

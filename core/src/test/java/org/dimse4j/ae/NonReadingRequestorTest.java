@@ -105,7 +105,7 @@ class NonReadingRequestorTest
         final BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
             .filter(pool -> "direct".equals(pool.getName())).findFirst().orElseThrow();
         final EventLoop loop = new EventLoop("deaf-requestor-io", null);
-        final CountingIdle idle = new CountingIdle(new SelectorIdleStrategy(loop.selector(), 100, 10));
+        final CountingIdle idle = new CountingIdle(new SelectorIdleStrategy(loop.selector(), loop.onWake(), 50_000, 10));
         final ServerSocketChannel listener = ServerSocketChannel.open()
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         final int port = ((InetSocketAddress)listener.getLocalAddress()).getPort();
