@@ -5,8 +5,6 @@ import org.dimse4j.ae.ClientAssociation;
 import org.dimse4j.ae.ContextRequest;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.DataSetReader;
-import org.dimse4j.data.TransferSyntax;
-import org.dimse4j.data.Uid;
 import org.dimse4j.dimse.CommandElement;
 import org.dimse4j.dimse.CommandField;
 import picocli.CommandLine.Command;
@@ -50,12 +48,7 @@ final class BenchFind extends BenchScu
     @Override
     void prepare()
     {
-        if ((patientRoot ? 1 : 0) + (studyRoot ? 1 : 0) + (worklist ? 1 : 0) > 1)
-        {
-            throw new IllegalArgumentException("-P, -S and -W exclude each other");
-        }
-        sopClass = worklist ? Uid.MODALITY_WORKLIST_INFORMATION_MODEL_FIND : patientRoot ?
-            Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND : Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND;
+        sopClass = ScuSupport.findModel(patientRoot, studyRoot, worklist);
         identifier = FindScu.identifier(keys.isEmpty() && !worklist ?
             List.of(patientRoot ? "QueryRetrieveLevel=PATIENT" : "QueryRetrieveLevel=STUDY") : keys);
     }
@@ -63,8 +56,7 @@ final class BenchFind extends BenchScu
     @Override
     List<ContextRequest> contexts()
     {
-        return List.of(ContextRequest.of(sopClass, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
-            TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)));
+        return ScuSupport.littleEndianContext(sopClass);
     }
 
     @Override

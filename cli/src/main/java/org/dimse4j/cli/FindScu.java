@@ -2,11 +2,8 @@ package org.dimse4j.cli;
 
 import org.dimse4j.ae.ApplicationEntity;
 import org.dimse4j.ae.ClientAssociation;
-import org.dimse4j.ae.ContextRequest;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.ElementDictionary;
-import org.dimse4j.data.TransferSyntax;
-import org.dimse4j.data.Uid;
 import org.dimse4j.data.ValueRepresentation;
 import org.dimse4j.dimse.Status;
 import picocli.CommandLine.Command;
@@ -64,19 +61,13 @@ final class FindScu implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if ((patientRoot ? 1 : 0) + (studyRoot ? 1 : 0) + (worklist ? 1 : 0) > 1)
-        {
-            throw new IllegalArgumentException("-P, -S and -W exclude each other");
-        }
-        final String sopClass = worklist ? Uid.MODALITY_WORKLIST_INFORMATION_MODEL_FIND : patientRoot ?
-            Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND : Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND;
+        final String sopClass = ScuSupport.findModel(patientRoot, studyRoot, worklist);
         final DataSet identifier = identifier(keys);
         final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle)).build();
         final int[] count = new int[1];
         final int status;
         try (ClientAssociation association = ae.connect(host, port, calledAeTitle,
-            List.of(ContextRequest.of(sopClass, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
-                TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))), null))
+            ScuSupport.littleEndianContext(sopClass), null))
         {
             status = association.find(sopClass, identifier, match ->
             {
