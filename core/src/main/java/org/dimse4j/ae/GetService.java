@@ -161,16 +161,7 @@ final class GetService extends RetrieveService
         int work = 0;
         while (work < MAX_WORK_PER_TICK)
         {
-            if (responder.isSending())
-            {
-                if (!flushResponse(provider, association))
-                {
-                    return work;
-                }
-                work++;
-                continue;
-            }
-            if (file != null)
+            if (file != null) // never while a response's data set is going out: messages are not interleaved
             {
                 if (!sendFileData(provider, association))
                 {
@@ -179,11 +170,12 @@ final class GetService extends RetrieveService
                 work++;
                 continue;
             }
-            if (!hasCommandRoom(association))
+            final int queued = sendQueued(provider, association);
+            if (queued == BLOCKED)
             {
                 return work;
             }
-            if (sendRefusal(provider, association))
+            if (queued == SENT)
             {
                 work++;
                 continue;

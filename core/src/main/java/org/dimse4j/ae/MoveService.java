@@ -162,20 +162,12 @@ final class MoveService extends RetrieveService
         int work = 0;
         while (true)
         {
-            if (responder.isSending())
-            {
-                if (!flushResponse(provider, association))
-                {
-                    return work;
-                }
-                work++;
-                continue;
-            }
-            if (!hasCommandRoom(association))
+            final int queued = sendQueued(provider, association);
+            if (queued == BLOCKED)
             {
                 return work;
             }
-            if (sendRefusal(provider, association))
+            if (queued == SENT)
             {
                 work++;
                 continue;

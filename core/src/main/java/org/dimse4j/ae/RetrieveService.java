@@ -193,42 +193,45 @@ abstract class RetrieveService
         active = true;
     }
 
+    /** {@link #sendQueued}: the send buffer is full, nothing more this duty cycle. */
+    static final int BLOCKED = -1;
+    /** {@link #sendQueued}: nothing queued, the subclass's turn. */
+    static final int IDLE = 0;
+    /** {@link #sendQueued}: something went out; call again. */
+    static final int SENT = 1;
+
     /**
-     * Sends what is left of the last response's data set, and ends the operation if that was the final response.
+     * Sends what comes before anything new: the rest of the last response's data set (ending the operation if that
+     * was the final response), then a refusal of a concurrent request, once the send buffer has room for a command.
      *
-     * @return false while the send buffer holds it back.
+     * @return {@link #BLOCKED}, {@link #IDLE} or {@link #SENT}.
      */
-    final boolean flushResponse(final DimseProvider provider, final Association association)
+    final int sendQueued(final DimseProvider provider, final Association association)
     {
-        if (!responder.flush(provider, association))
+        if (responder.isSending())
         {
-            return false;
+            if (!responder.flush(provider, association))
+            {
+                return BLOCKED;
+            }
+            if (finishing)
+            {
+                finish(provider);
+            }
+            return SENT;
         }
-        if (finishing)
+        if (association.pendingSendBytes() + association.maxSendPduLength() + 6 > association.sendBufferCapacity())
         {
-            finish(provider);
+            return BLOCKED;
         }
-        return true;
-    }
-
-    /** @return true if the send buffer has room for one more response command. */
-    static boolean hasCommandRoom(final Association association)
-    {
-        return association.pendingSendBytes() + association.maxSendPduLength() + 6 <=
-            association.sendBufferCapacity();
-    }
-
-    /** @return true if a refusal of a concurrent request was due and is now sent. */
-    final boolean sendRefusal(final DimseProvider provider, final Association association)
-    {
-        if (refuseMessageId < 0)
+        if (refuseMessageId >= 0)
         {
-            return false;
+            RetrieveResponder.refuseConcurrent(provider, association, refuseContextId, responseField,
+                refuseMessageId, operation);
+            refuseMessageId = -1;
+            return SENT;
         }
-        RetrieveResponder.refuseConcurrent(provider, association, refuseContextId, responseField, refuseMessageId,
-            operation);
-        refuseMessageId = -1;
-        return true;
+        return IDLE;
     }
 
     /** Sends a response with the four counters (see {@link RetrieveResponder#send}). */
