@@ -8,6 +8,7 @@ import org.dimse4j.data.DataSetReader;
 import org.dimse4j.dimse.CommandElement;
 import org.dimse4j.dimse.CommandField;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -23,14 +24,8 @@ import java.util.List;
         "C-FIND-RQ to its final response, matches counted."})
 final class BenchFind extends BenchScu
 {
-    @Option(names = {"-P", "--patient"}, description = "Patient Root information model.")
-    boolean patientRoot;
-
-    @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
-    boolean studyRoot;
-
-    @Option(names = {"-W", "--worklist"}, description = "Modality Worklist information model.")
-    boolean worklist;
+    @Mixin
+    FindModelOptions model;
 
     @Option(names = {"-k", "--key"}, paramLabel = "KEY[=VALUE]",
         description = "A key as findscu takes it (default: QueryRetrieveLevel=STUDY, or none with -W).")
@@ -48,9 +43,9 @@ final class BenchFind extends BenchScu
     @Override
     void prepare()
     {
-        sopClass = ScuSupport.findModel(patientRoot, studyRoot, worklist);
-        identifier = FindScu.identifier(keys.isEmpty() && !worklist ?
-            List.of(patientRoot ? "QueryRetrieveLevel=PATIENT" : "QueryRetrieveLevel=STUDY") : keys);
+        sopClass = model.sopClass();
+        identifier = FindScu.identifier(keys.isEmpty() && !model.worklist ?
+            List.of(model.patientRoot ? "QueryRetrieveLevel=PATIENT" : "QueryRetrieveLevel=STUDY") : keys);
     }
 
     @Override

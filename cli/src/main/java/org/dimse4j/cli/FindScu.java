@@ -42,14 +42,8 @@ final class FindScu implements Callable<Integer>
         description = "Called AE title of the peer (default: ${DEFAULT-VALUE}).")
     String calledAeTitle = "ANY-SCP";
 
-    @Option(names = {"-P", "--patient"}, description = "Patient Root information model.")
-    boolean patientRoot;
-
-    @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
-    boolean studyRoot;
-
-    @Option(names = {"-W", "--worklist"}, description = "Modality Worklist information model.")
-    boolean worklist;
+    @Mixin
+    FindModelOptions model;
 
     @Option(names = {"-k", "--key"}, paramLabel = "KEY[=VALUE]",
         description = "A key: a keyword (PatientName) or gggg,eeee, with a value to match or none to have it returned.")
@@ -61,7 +55,7 @@ final class FindScu implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final String sopClass = ScuSupport.findModel(patientRoot, studyRoot, worklist);
+        final String sopClass = model.sopClass();
         final DataSet identifier = identifier(keys);
         final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle)).build();
         final int[] count = new int[1];

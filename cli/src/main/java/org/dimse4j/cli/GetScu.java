@@ -59,11 +59,8 @@ final class GetScu implements Callable<Integer>
         description = "Called AE title of the peer (default: ${DEFAULT-VALUE}).")
     String calledAeTitle = "ANY-SCP";
 
-    @Option(names = {"-P", "--patient"}, description = "Patient Root information model.")
-    boolean patientRoot;
-
-    @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
-    boolean studyRoot;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = {"-k", "--key"}, paramLabel = "KEY=VALUE",
         description = "A key: QueryRetrieveLevel and the unique keys (keyword or gggg,eeee) with their values.")
@@ -97,8 +94,8 @@ final class GetScu implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final String sopClass = ScuSupport.retrieveModel(patientRoot, studyRoot,
-            Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET, Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET);
+        final String sopClass = model.sopClass(Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET,
+            Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET);
         final DataSet identifier = FindScu.identifier(keys);
         final List<ContextRequest> contexts = new ArrayList<>(ScuSupport.littleEndianContext(sopClass));
         for (final String storage : storageClasses())

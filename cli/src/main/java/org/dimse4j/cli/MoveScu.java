@@ -48,11 +48,8 @@ final class MoveScu implements Callable<Integer>
         description = "Move Destination AE title (default: our AE title).")
     String moveDestination;
 
-    @Option(names = {"-P", "--patient"}, description = "Patient Root information model.")
-    boolean patientRoot;
-
-    @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
-    boolean studyRoot;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = {"-k", "--key"}, paramLabel = "KEY=VALUE",
         description = "A key: QueryRetrieveLevel and the unique keys (keyword or gggg,eeee) with their values.")
@@ -72,8 +69,8 @@ final class MoveScu implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final String sopClass = ScuSupport.retrieveModel(patientRoot, studyRoot,
-            Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE, Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE);
+        final String sopClass = model.sopClass(Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE,
+            Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE);
         if (storagePort < 0 || storagePort > 65535)
         {
             throw new IllegalArgumentException("+P port must be 1..65535: " + storagePort);
