@@ -5,11 +5,10 @@ import org.dimse4j.ae.ClientAssociation;
 import org.dimse4j.ae.ContextRequest;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.DataSetReader;
-import org.dimse4j.data.TransferSyntax;
-import org.dimse4j.data.Uid;
 import org.dimse4j.dimse.CommandElement;
 import org.dimse4j.dimse.CommandField;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -25,14 +24,8 @@ import java.util.List;
         "C-FIND-RQ to its final response, matches counted."})
 final class BenchFind extends BenchScu
 {
-    @Option(names = {"-P", "--patient"}, description = "Patient Root information model.")
-    boolean patientRoot;
-
-    @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
-    boolean studyRoot;
-
-    @Option(names = {"-W", "--worklist"}, description = "Modality Worklist information model.")
-    boolean worklist;
+    @Mixin
+    FindModelOptions model;
 
     @Option(names = {"-k", "--key"}, paramLabel = "KEY[=VALUE]",
         description = "A key as findscu takes it (default: QueryRetrieveLevel=STUDY, or none with -W).")
@@ -50,21 +43,15 @@ final class BenchFind extends BenchScu
     @Override
     void prepare()
     {
-        if ((patientRoot ? 1 : 0) + (studyRoot ? 1 : 0) + (worklist ? 1 : 0) > 1)
-        {
-            throw new IllegalArgumentException("-P, -S and -W exclude each other");
-        }
-        sopClass = worklist ? Uid.MODALITY_WORKLIST_INFORMATION_MODEL_FIND : patientRoot ?
-            Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND : Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND;
-        identifier = FindScu.identifier(keys.isEmpty() && !worklist ?
-            List.of(patientRoot ? "QueryRetrieveLevel=PATIENT" : "QueryRetrieveLevel=STUDY") : keys);
+        sopClass = model.sopClass();
+        identifier = FindScu.identifier(keys.isEmpty() && !model.worklist ?
+            List.of(model.patientRoot ? "QueryRetrieveLevel=PATIENT" : "QueryRetrieveLevel=STUDY") : keys);
     }
 
     @Override
     List<ContextRequest> contexts()
     {
-        return List.of(ContextRequest.of(sopClass, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
-            TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)));
+        return ScuSupport.littleEndianContext(sopClass);
     }
 
     @Override

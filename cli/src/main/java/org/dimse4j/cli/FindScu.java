@@ -2,11 +2,8 @@ package org.dimse4j.cli;
 
 import org.dimse4j.ae.ApplicationEntity;
 import org.dimse4j.ae.ClientAssociation;
-import org.dimse4j.ae.ContextRequest;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.ElementDictionary;
-import org.dimse4j.data.TransferSyntax;
-import org.dimse4j.data.Uid;
 import org.dimse4j.data.ValueRepresentation;
 import org.dimse4j.dimse.Status;
 import picocli.CommandLine.Command;
@@ -45,14 +42,8 @@ final class FindScu implements Callable<Integer>
         description = "Called AE title of the peer (default: ${DEFAULT-VALUE}).")
     String calledAeTitle = "ANY-SCP";
 
-    @Option(names = {"-P", "--patient"}, description = "Patient Root information model.")
-    boolean patientRoot;
-
-    @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
-    boolean studyRoot;
-
-    @Option(names = {"-W", "--worklist"}, description = "Modality Worklist information model.")
-    boolean worklist;
+    @Mixin
+    FindModelOptions model;
 
     @Option(names = {"-k", "--key"}, paramLabel = "KEY[=VALUE]",
         description = "A key: a keyword (PatientName) or gggg,eeee, with a value to match or none to have it returned.")
@@ -64,19 +55,13 @@ final class FindScu implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if ((patientRoot ? 1 : 0) + (studyRoot ? 1 : 0) + (worklist ? 1 : 0) > 1)
-        {
-            throw new IllegalArgumentException("-P, -S and -W exclude each other");
-        }
-        final String sopClass = worklist ? Uid.MODALITY_WORKLIST_INFORMATION_MODEL_FIND : patientRoot ?
-            Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND : Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND;
+        final String sopClass = model.sopClass();
         final DataSet identifier = identifier(keys);
         final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle)).build();
         final int[] count = new int[1];
         final int status;
         try (ClientAssociation association = ae.connect(host, port, calledAeTitle,
-            List.of(ContextRequest.of(sopClass, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
-                TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))), null))
+            ScuSupport.littleEndianContext(sopClass), null))
         {
             status = association.find(sopClass, identifier, match ->
             {

@@ -5,9 +5,7 @@ import org.dimse4j.ae.ClientAssociation;
 import org.dimse4j.ae.ContextRequest;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.StorageSopClasses;
-import org.dimse4j.data.TransferSyntax;
 import org.dimse4j.data.Uid;
-import org.dimse4j.dimse.Status;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,11 +59,8 @@ final class GetScu implements Callable<Integer>
         description = "Called AE title of the peer (default: ${DEFAULT-VALUE}).")
     String calledAeTitle = "ANY-SCP";
 
-    @Option(names = {"-P", "--patient"}, description = "Patient Root information model.")
-    boolean patientRoot;
-
-    @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
-    boolean studyRoot;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = {"-k", "--key"}, paramLabel = "KEY=VALUE",
         description = "A key: QueryRetrieveLevel and the unique keys (keyword or gggg,eeee) with their values.")
@@ -99,28 +94,19 @@ final class GetScu implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (patientRoot && studyRoot)
-        {
-            throw new IllegalArgumentException("-P and -S exclude each other");
-        }
-        final String sopClass = patientRoot ? Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET :
-            Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET;
+        final String sopClass = model.sopClass(Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET,
+            Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET);
         final DataSet identifier = FindScu.identifier(keys);
-        final List<String> syntaxes = List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
-            TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
-        final List<ContextRequest> contexts = new ArrayList<>();
-        contexts.add(ContextRequest.of(sopClass, syntaxes));
+        final List<ContextRequest> contexts = new ArrayList<>(ScuSupport.littleEndianContext(sopClass));
         for (final String storage : storageClasses())
         {
-            contexts.add(ContextRequest.retrieveStorage(storage, syntaxes));
+            contexts.add(ContextRequest.retrieveStorage(storage, ScuSupport.LITTLE_ENDIAN));
         }
         final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle)).build();
         final ClientAssociation.GetResult result;
         try (ClientAssociation association = ae.connect(host, port, calledAeTitle, contexts, null))
         {
-            result = association.get(sopClass, identifier, outputDirectory, progress ->
-                System.out.printf("pending: remaining %d, completed %d, failed %d, warning %d%n",
-                    progress.remaining(), progress.completed(), progress.failed(), progress.warning()));
+            result = association.get(sopClass, identifier, outputDirectory, ScuSupport::printPending);
             association.release();
         }
         for (final Path file : result.received())
@@ -129,14 +115,6 @@ final class GetScu implements Callable<Integer>
         }
         System.out.printf("%d received; completed %d, failed %d, warning %d; status 0x%04X%n",
             result.received().size(), result.completed(), result.failed(), result.warning(), result.status());
-        if (!result.failedSopInstanceUids().isEmpty())
-        {
-            System.out.println("failed SOP instances: " + String.join(", ", result.failedSopInstanceUids()));
-        }
-        if (result.status() != Status.SUCCESS)
-        {
-            System.err.printf("C-GET ended with status 0x%04X %s%n", result.status(), Status.describe(result.status()));
-        }
-        return result.status() == Status.SUCCESS ? 0 : 1;
+        return ScuSupport.reportRetrieve("C-GET", result);
     }
 }

@@ -2,13 +2,11 @@ package org.dimse4j.cli;
 
 import org.dimse4j.ae.ApplicationEntity;
 import org.dimse4j.ae.ClientAssociation;
-import org.dimse4j.ae.ContextRequest;
 import org.dimse4j.ae.Server;
 import org.dimse4j.archive.DirectoryStore;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.TransferSyntax;
 import org.dimse4j.data.Uid;
-import org.dimse4j.dimse.Status;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,11 +48,8 @@ final class MoveScu implements Callable<Integer>
         description = "Move Destination AE title (default: our AE title).")
     String moveDestination;
 
-    @Option(names = {"-P", "--patient"}, description = "Patient Root information model.")
-    boolean patientRoot;
-
-    @Option(names = {"-S", "--study"}, description = "Study Root information model (the default).")
-    boolean studyRoot;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = {"-k", "--key"}, paramLabel = "KEY=VALUE",
         description = "A key: QueryRetrieveLevel and the unique keys (keyword or gggg,eeee) with their values.")
@@ -74,16 +69,12 @@ final class MoveScu implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (patientRoot && studyRoot)
-        {
-            throw new IllegalArgumentException("-P and -S exclude each other");
-        }
+        final String sopClass = model.sopClass(Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE,
+            Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE);
         if (storagePort < 0 || storagePort > 65535)
         {
             throw new IllegalArgumentException("+P port must be 1..65535: " + storagePort);
         }
-        final String sopClass = patientRoot ? Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE :
-            Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE;
         final DataSet identifier = FindScu.identifier(keys);
         final String destination = moveDestination != null ? moveDestination : aeTitle;
         final AtomicInteger received = new AtomicInteger();
@@ -92,12 +83,9 @@ final class MoveScu implements Callable<Integer>
         try (Server storage = storagePort == 0 ? null : listen(received))
         {
             try (ClientAssociation association = ae.connect(host, port, calledAeTitle,
-                List.of(ContextRequest.of(sopClass, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
-                    TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))), null))
+                ScuSupport.littleEndianContext(sopClass), null))
             {
-                result = association.move(sopClass, identifier, destination, progress ->
-                    System.out.printf("pending: remaining %d, completed %d, failed %d, warning %d%n",
-                        progress.remaining(), progress.completed(), progress.failed(), progress.warning()));
+                result = association.move(sopClass, identifier, destination, ScuSupport::printPending);
                 association.release();
             }
             if (storage != null)
@@ -116,15 +104,7 @@ final class MoveScu implements Callable<Integer>
         }
         System.out.printf("moved to %s: completed %d, failed %d, warning %d; status 0x%04X%n", destination,
             result.completed(), result.failed(), result.warning(), result.status());
-        if (!result.failedSopInstanceUids().isEmpty())
-        {
-            System.out.println("failed SOP instances: " + String.join(", ", result.failedSopInstanceUids()));
-        }
-        if (result.status() != Status.SUCCESS)
-        {
-            System.err.printf("C-MOVE ended with status 0x%04X %s%n", result.status(), Status.describe(result.status()));
-        }
-        return result.status() == Status.SUCCESS ? 0 : 1;
+        return ScuSupport.reportRetrieve("C-MOVE", result);
     }
 
     private Server listen(final AtomicInteger received) throws java.io.IOException

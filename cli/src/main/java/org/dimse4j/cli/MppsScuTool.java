@@ -2,12 +2,10 @@ package org.dimse4j.cli;
 
 import org.dimse4j.ae.ApplicationEntity;
 import org.dimse4j.ae.ClientAssociation;
-import org.dimse4j.ae.ContextRequest;
 import org.dimse4j.ae.MppsScu;
 import org.dimse4j.ae.MppsService;
 import org.dimse4j.ae.NResponse;
 import org.dimse4j.data.DataSet;
-import org.dimse4j.data.TransferSyntax;
 import org.dimse4j.data.Uid;
 import org.dimse4j.dimse.Status;
 import picocli.CommandLine.Command;
@@ -69,9 +67,8 @@ final class MppsScuTool implements Callable<Integer>
     {
         final DataSet create = MppsScu.inProgress(aeTitle, FindScu.identifier(keys));
         final ApplicationEntity ae = network.apply(ApplicationEntity.named(aeTitle)).build();
-        try (ClientAssociation association = ae.connect(host, port, calledAeTitle, List.of(ContextRequest.of(
-            Uid.MODALITY_PERFORMED_PROCEDURE_STEP, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
-                TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))), null))
+        try (ClientAssociation association = ae.connect(host, port, calledAeTitle,
+            ScuSupport.littleEndianContext(Uid.MODALITY_PERFORMED_PROCEDURE_STEP), null))
         {
             final NResponse created = MppsScu.create(association, uid, create);
             final String step = created.sopInstanceUid() != null ? created.sopInstanceUid() : uid;

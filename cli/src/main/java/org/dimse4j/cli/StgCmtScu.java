@@ -2,11 +2,9 @@ package org.dimse4j.cli;
 
 import org.dimse4j.ae.ApplicationEntity;
 import org.dimse4j.ae.ClientAssociation;
-import org.dimse4j.ae.ContextRequest;
 import org.dimse4j.ae.NResponse;
 import org.dimse4j.ae.Server;
 import org.dimse4j.ae.StorageCommitment;
-import org.dimse4j.data.TransferSyntax;
 import org.dimse4j.data.Uid;
 import org.dimse4j.data.Uids;
 import picocli.CommandLine.Command;
@@ -95,9 +93,8 @@ final class StgCmtScu implements Callable<Integer>
         {
             server = listening;
             StorageCommitment.Result result;
-            try (ClientAssociation association = ae.connect(host, port, calledAeTitle, List.of(ContextRequest.of(
-                Uid.STORAGE_COMMITMENT_PUSH_MODEL, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
-                    TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))), null))
+            try (ClientAssociation association = ae.connect(host, port, calledAeTitle,
+                ScuSupport.littleEndianContext(Uid.STORAGE_COMMITMENT_PUSH_MODEL), null))
             {
                 association.onEventReport(collector);
                 final NResponse response = StorageCommitment.request(association, transaction, references);

@@ -160,10 +160,7 @@ final class MoveInteropTest
         final int total = 300;
         final Path archive = Files.createDirectories(temp.resolve("archive"));
         final String study = "1.2.826.0.1.3680043.9.7777.44.1";
-        for (int i = 1; i <= total; i++)
-        {
-            SyntheticInstance.write(archive.resolve(i + ".dcm"), CT, study + ".1." + i, study, study + ".1", 8_000);
-        }
+        writeSeries(archive, study, total, 8_000);
         final int port = Dcmtk.freePort();
         final int destPort = Dcmtk.freePort();
         try (OurTool.Server server = OurTool.Server.start(port, "qrscp", "-aet", "QRSCP", "-od", archive.toString(),
@@ -275,10 +272,7 @@ final class MoveInteropTest
         final int total = 120;
         final Path instances = Files.createDirectories(temp.resolve("instances"));
         final String study = "1.2.826.0.1.3680043.9.7777.45.1";
-        for (int i = 1; i <= total; i++)
-        {
-            SyntheticInstance.write(instances.resolve(i + ".dcm"), CT, study + ".1." + i, study, study + ".1", 20_000);
-        }
+        writeSeries(instances, study, total, 20_000);
         final int port = Dcmtk.freePort();
         final int destPort = Dcmtk.freePort();
         dcmtk.startDcmqrscp(temp, port, Map.of("MOVESCU", destPort));
@@ -314,6 +308,16 @@ final class MoveInteropTest
             assertEquals(0, result.failed());
             assertTrue(count(out) < total, "arrived " + count(out));
             assertEquals(destPort, destination.port());
+        }
+    }
+
+    /** Writes {@code total} CT instances of series {@code study.1} as {@code 1.dcm}, {@code 2.dcm}, ... */
+    private static void writeSeries(final Path dir, final String study, final int total, final int pixelBytes)
+        throws IOException
+    {
+        for (int i = 1; i <= total; i++)
+        {
+            SyntheticInstance.write(dir.resolve(i + ".dcm"), CT, study + ".1." + i, study, study + ".1", pixelBytes);
         }
     }
 }

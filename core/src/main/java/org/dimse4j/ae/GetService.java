@@ -1,10 +1,7 @@
 package org.dimse4j.ae;
 
-import org.agrona.DirectBuffer;
 import org.dimse4j.archive.ArchiveIndex;
 import org.dimse4j.archive.ArchiveIndex.Level;
-import org.dimse4j.data.DataSet;
-import org.dimse4j.data.DataSetException;
 import org.dimse4j.data.Part10Info;
 import org.dimse4j.data.Part10Reader;
 import org.dimse4j.data.Tag;
@@ -52,7 +49,7 @@ import java.util.List;
  * same association at the same time (a window larger than 1) is not coordinated with it: their messages could
  * interleave, so do not negotiate such a window for C-GET.
  */
-final class GetService
+final class GetService extends RetrieveService
 {
     private static final Logger LOG = LoggerFactory.getLogger(GetService.class);
 
@@ -60,17 +57,6 @@ final class GetService
     private static final int MAX_WORK_PER_TICK = 64;
 
     private final ArchiveIndex index;
-    private final IdentifierAssembler identifierAssembler = new IdentifierAssembler();
-    private final RetrieveResponder responder = new RetrieveResponder();
-    private boolean receiving;
-    private boolean active;
-    private int contextId;
-    private int messageId;
-    private int priority;
-    private String sopClass;
-    private boolean patientRoot;
-    private int failStatus = -1;
-    private String failError;
 
     private List<ArchiveIndex.Entry> entries;
     private int next;
@@ -88,13 +74,9 @@ final class GetService
     private boolean awaitingStoreResponse;
     private String subInstance;
 
-    private boolean finishing;
-
-    private int refuseMessageId = -1;
-    private int refuseContextId;
-
     GetService(final ArchiveIndex index)
     {
+        super(LOG, "C-GET", CommandField.C_GET_RSP, Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET);
         this.index = index;
     }
 
@@ -106,12 +88,6 @@ final class GetService
     {
         return Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET.equals(sopClass) ||
             Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET.equals(sopClass);
-    }
-
-    /** @return true while a C-GET-RQ's identifier is arriving. */
-    boolean isReceiving()
-    {
-        return receiving;
     }
 
     /**
@@ -126,106 +102,52 @@ final class GetService
     void onRequest(final DimseProvider provider, final Association association, final int contextId,
         final CommandDecoder command)
     {
-        if (active || receiving)
+        if (!beginRequest(provider, association, contextId, command))
         {
-            LOG.warn("{}: C-GET-RQ while another C-GET is under way; refusing it", association.name());
-            refuseMessageId = command.messageId();
-            refuseContextId = contextId;
             if (command.hasDataSet())
             {
                 LOG.debug("{}: the refused C-GET's identifier is ignored", association.name());
             }
             return;
         }
-        this.contextId = contextId;
-        this.messageId = command.messageId();
-        this.priority = command.priority() < 0 ? CommandElement.PRIORITY_MEDIUM : command.priority();
-        this.sopClass = association.abstractSyntax(contextId);
-        this.patientRoot = Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_GET.equals(sopClass);
-        identifierAssembler.begin(association, contextId);
-        provider.clearCancels();
-        failStatus = -1;
-        failError = null;
+        if (!receiving)
+        {
+            onTick(provider, association); // failed: no identifier
+        }
+    }
+
+    @Override
+    ArchiveIndex index()
+    {
+        return index;
+    }
+
+    @Override
+    void onReset()
+    {
         completed = 0;
         failed = 0;
         warning = 0;
         failedUids.clear();
         pendingDue = false;
-        finishing = false;
-        if (!command.hasDataSet())
-        {
-            fail(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "C-GET-RQ without identifier");
-            return;
-        }
-        receiving = true;
     }
 
-    void onFragment(final DimseProvider provider, final Association association, final DirectBuffer buffer,
-        final int offset, final int length, final boolean last)
+    @Override
+    void start(final Association association, final Level level, final List<ArchiveIndex.Entry> entries)
     {
-        if (failStatus < 0 && !identifierAssembler.append(buffer, offset, length))
-        {
-            failStatus = Status.OUT_OF_RESOURCES_NUMBER_OF_MATCHES;
-            failError = IdentifierAssembler.tooLongMessage();
-        }
-        if (last)
-        {
-            receiving = false;
-            if (failStatus >= 0)
-            {
-                fail(provider, association, failStatus, failError);
-                return;
-            }
-            start(provider, association);
-        }
-    }
-
-    private void start(final DimseProvider provider, final Association association)
-    {
-        final DataSet identifier;
-        try
-        {
-            identifier = identifierAssembler.parse();
-        }
-        catch (final DataSetException | IllegalArgumentException ex)
-        {
-            fail(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
-                "cannot parse identifier: " + ex.getMessage());
-            return;
-        }
-        final Level level = Level.of(identifier.string(Tag.QUERY_RETRIEVE_LEVEL));
-        final String invalid = RetrieveKeys.validate(identifier, level, patientRoot);
-        if (invalid != null)
-        {
-            fail(provider, association, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, invalid);
-            return;
-        }
-        try
-        {
-            entries = RetrieveKeys.match(index, identifier, level, patientRoot);
-        }
-        catch (final RuntimeException ex)
-        {
-            fail(provider, association, Status.OUT_OF_RESOURCES_NUMBER_OF_MATCHES,
-                "cannot match: " + ex.getMessage());
-            return;
-        }
         LOG.debug("{}: C-GET {} level {}: {} instances", association.name(), patientRoot ? "Patient Root" :
             "Study Root", level, entries.size());
+        this.entries = entries;
         next = 0;
         active = true;
-        onTick(provider, association);
     }
 
-    private void fail(final DimseProvider provider, final Association association, final int status,
-        final String why)
+    @Override
+    void fail(final int status, final String why)
     {
-        failStatus = status;
-        failError = why;
+        super.fail(status, why);
         entries = List.of();
         next = 0;
-        active = true;
-        onTick(provider, association);
     }
 
     /**
@@ -233,26 +155,13 @@ final class GetService
      *
      * @return work done.
      */
+    @Override
     int onTick(final DimseProvider provider, final Association association)
     {
         int work = 0;
-        final int commandRoom = association.maxSendPduLength() + 6;
         while (work < MAX_WORK_PER_TICK)
         {
-            if (responder.isSending())
-            {
-                if (!responder.flush(provider, association))
-                {
-                    return work;
-                }
-                work++;
-                if (finishing)
-                {
-                    finish(provider);
-                }
-                continue;
-            }
-            if (file != null)
+            if (file != null) // never while a response's data set is going out: messages are not interleaved
             {
                 if (!sendFileData(provider, association))
                 {
@@ -261,13 +170,13 @@ final class GetService
                 work++;
                 continue;
             }
-            if (association.pendingSendBytes() + commandRoom > association.sendBufferCapacity())
+            final int queued = sendQueued(provider, association);
+            if (queued == BLOCKED)
             {
                 return work;
             }
-            if (refuseMessageId >= 0)
+            if (queued == SENT)
             {
-                sendRefusal(provider, association);
                 work++;
                 continue;
             }
@@ -286,13 +195,13 @@ final class GetService
             {
                 LOG.info("{}: C-GET answered 0x{}: {}", association.name(), Integer.toHexString(failStatus),
                     failError);
-                sendFinal(provider, association, failStatus, failError);
+                sendFinal(provider, association, failStatus);
                 return work + 1;
             }
             if (provider.isCancelled(messageId))
             {
                 LOG.debug("{}: C-GET cancelled after {} of {} instances", association.name(), next, entries.size());
-                sendFinal(provider, association, Status.CANCEL, null);
+                sendFinal(provider, association, Status.CANCEL);
                 return work + 1;
             }
             if (next == entries.size())
@@ -300,7 +209,7 @@ final class GetService
                 final int status = failed == 0 && warning == 0 ? Status.SUCCESS :
                     completed == 0 && warning == 0 ? Status.OUT_OF_RESOURCES_SUB_OPERATIONS :
                     Status.SUB_OPERATIONS_COMPLETE_WITH_FAILURES;
-                sendFinal(provider, association, status, null);
+                sendFinal(provider, association, status);
                 return work + 1;
             }
             beginSubOperation(provider, association, entries.get(next++));
@@ -457,49 +366,37 @@ final class GetService
         onTick(provider, association);
     }
 
-    private void sendRefusal(final DimseProvider provider, final Association association)
-    {
-        RetrieveResponder.refuseConcurrent(provider, association, refuseContextId, CommandField.C_GET_RSP,
-            refuseMessageId, "C-GET");
-        refuseMessageId = -1;
-    }
-
     private void sendResponse(final DimseProvider provider, final Association association, final int status,
         final boolean withRemaining)
     {
-        responder.send(provider, association, contextId, CommandField.C_GET_RSP, sopClass, messageId, status,
-            withRemaining ? entries.size() - next : -1, completed, failed, warning, failedUids,
-            failError != null && status == failStatus ? failError : null, identifierAssembler.encoding());
+        sendResponse(provider, association, status, withRemaining ? entries.size() - next : -1, completed, failed,
+            warning, failedUids, comment(status));
     }
 
-    private void sendFinal(final DimseProvider provider, final Association association, final int status,
-        final String error)
+    /** Sends the final response: Remaining only with Cancel, the Error Comment only with the failure status. */
+    private void sendFinal(final DimseProvider provider, final Association association, final int status)
     {
-        sendResponse(provider, association, status, status == Status.CANCEL);
-        finishing = true;
-        if (!responder.isSending())
-        {
-            finish(provider);
-        }
+        sendFinal(provider, association, status, status == Status.CANCEL ? entries.size() - next : -1, completed,
+            failed, warning, failedUids, comment(status));
     }
 
-    private void finish(final DimseProvider provider)
+    private String comment(final int status)
     {
-        provider.clearCancels();
-        finishing = false;
-        active = false;
-        receiving = false;
-        failStatus = -1;
-        failError = null;
+        return failError != null && status == failStatus ? failError : null;
+    }
+
+    @Override
+    void onFinish()
+    {
         entries = null;
         pendingDue = false;
     }
 
+    @Override
     void onClosed()
     {
         closeFile();
-        active = false;
-        receiving = false;
+        super.onClosed();
         entries = null;
         awaitingStoreResponse = false;
     }

@@ -1,14 +1,9 @@
 package org.dimse4j.ae;
 
-import org.agrona.DirectBuffer;
 import org.dimse4j.archive.ArchiveIndex;
 import org.dimse4j.archive.ArchiveIndex.Level;
-import org.dimse4j.data.DataSet;
-import org.dimse4j.data.DataSetException;
-import org.dimse4j.data.Tag;
 import org.dimse4j.data.Uid;
 import org.dimse4j.dimse.CommandDecoder;
-import org.dimse4j.dimse.CommandElement;
 import org.dimse4j.dimse.CommandField;
 import org.dimse4j.dimse.DimseProvider;
 import org.dimse4j.dimse.Status;
@@ -46,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One C-MOVE at a time per association, as for C-GET (a second is refused with 0xA702). If the association ends
  * mid-move, the worker is interrupted and the sub-association aborted.
  */
-final class MoveService
+final class MoveService extends RetrieveService
 {
     private static final Logger LOG = LoggerFactory.getLogger(MoveService.class);
 
@@ -56,28 +51,12 @@ final class MoveService
     private final ApplicationEntity ae;
     private final ArchiveIndex index;
     private final ExecutorService workers;
-    private final IdentifierAssembler identifierAssembler = new IdentifierAssembler();
-    private final RetrieveResponder responder = new RetrieveResponder();
 
-    private boolean receiving;
-    private boolean active;
-    private boolean finishing;
-    private int contextId;
-    private int messageId;
-    private int priority;
-    private String sopClass;
-    private boolean patientRoot;
     private String destination;
-    private int failStatus = -1;
-    private String failError;
-    private boolean tooLong;
 
     private MoveSubOperations job;
     private int seenVersion;
     private boolean cancelForwarded;
-
-    private int refuseMessageId = -1;
-    private int refuseContextId;
 
     /**
      * @param ae      our AE: its query index, its table of peers; it calls the destinations.
@@ -85,6 +64,7 @@ final class MoveService
      */
     MoveService(final ApplicationEntity ae, final ExecutorService workers)
     {
+        super(LOG, "C-MOVE", CommandField.C_MOVE_RSP, Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE);
         this.ae = ae;
         this.index = ae.queryIndex();
         this.workers = workers;
@@ -118,96 +98,32 @@ final class MoveService
             Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE.equals(sopClass);
     }
 
-    /** @return true while a C-MOVE-RQ's identifier is arriving. */
-    boolean isReceiving()
-    {
-        return receiving;
-    }
-
     void onRequest(final DimseProvider provider, final Association association, final int contextId,
         final CommandDecoder command)
     {
-        if (active || receiving)
+        if (beginRequest(provider, association, contextId, command))
         {
-            LOG.warn("{}: C-MOVE-RQ while another C-MOVE is under way; refusing it", association.name());
-            refuseMessageId = command.messageId();
-            refuseContextId = contextId;
-            return;
+            this.destination = command.moveDestination();
         }
-        this.contextId = contextId;
-        this.messageId = command.messageId();
-        this.priority = command.priority() < 0 ? CommandElement.PRIORITY_MEDIUM : command.priority();
-        this.sopClass = association.abstractSyntax(contextId);
-        this.patientRoot = Uid.PATIENT_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE.equals(sopClass);
-        this.destination = command.moveDestination();
-        identifierAssembler.begin(association, contextId);
-        provider.clearCancels();
-        failStatus = -1;
-        failError = null;
-        tooLong = false;
+    }
+
+    @Override
+    ArchiveIndex index()
+    {
+        return index;
+    }
+
+    @Override
+    void onReset()
+    {
         job = null;
         seenVersion = 0;
         cancelForwarded = false;
-        finishing = false;
-        if (!command.hasDataSet())
-        {
-            fail(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "C-MOVE-RQ without identifier");
-            return;
-        }
-        receiving = true;
     }
 
-    void onFragment(final DimseProvider provider, final Association association, final DirectBuffer buffer,
-        final int offset, final int length, final boolean last)
+    @Override
+    void start(final Association association, final Level level, final List<ArchiveIndex.Entry> entries)
     {
-        if (!tooLong && !identifierAssembler.append(buffer, offset, length))
-        {
-            tooLong = true;
-        }
-        if (last)
-        {
-            receiving = false;
-            if (tooLong)
-            {
-                fail(Status.OUT_OF_RESOURCES_NUMBER_OF_MATCHES, IdentifierAssembler.tooLongMessage());
-            }
-            else
-            {
-                start(association);
-            }
-            onTick(provider, association);
-        }
-    }
-
-    private void start(final Association association)
-    {
-        final DataSet identifier;
-        try
-        {
-            identifier = identifierAssembler.parse();
-        }
-        catch (final DataSetException | IllegalArgumentException ex)
-        {
-            fail(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, "cannot parse identifier: " + ex.getMessage());
-            return;
-        }
-        final Level level = Level.of(identifier.string(Tag.QUERY_RETRIEVE_LEVEL));
-        final String invalid = RetrieveKeys.validate(identifier, level, patientRoot);
-        if (invalid != null)
-        {
-            fail(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, invalid);
-            return;
-        }
-        final List<ArchiveIndex.Entry> entries;
-        try
-        {
-            entries = RetrieveKeys.match(index, identifier, level, patientRoot);
-        }
-        catch (final RuntimeException ex)
-        {
-            fail(Status.OUT_OF_RESOURCES_NUMBER_OF_MATCHES, "cannot match: " + ex.getMessage());
-            return;
-        }
         final RemoteAe peer = ae.remoteAes().lookup(destination);
         if (peer == null)
         {
@@ -235,46 +151,24 @@ final class MoveService
         }
     }
 
-    private void fail(final int status, final String why)
-    {
-        failStatus = status;
-        failError = why;
-        active = true;
-    }
-
     /**
      * Sends what is due: the rest of a response's data set, a refusal, a Pending or the final response.
      *
      * @return work done.
      */
+    @Override
     int onTick(final DimseProvider provider, final Association association)
     {
         int work = 0;
-        final int commandRoom = association.maxSendPduLength() + 6;
         while (true)
         {
-            if (responder.isSending())
-            {
-                if (!responder.flush(provider, association))
-                {
-                    return work;
-                }
-                work++;
-                if (finishing)
-                {
-                    finish(provider);
-                }
-                continue;
-            }
-            if (association.pendingSendBytes() + commandRoom > association.sendBufferCapacity())
+            final int queued = sendQueued(provider, association);
+            if (queued == BLOCKED)
             {
                 return work;
             }
-            if (refuseMessageId >= 0)
+            if (queued == SENT)
             {
-                RetrieveResponder.refuseConcurrent(provider, association, refuseContextId, CommandField.C_MOVE_RSP,
-                    refuseMessageId, "C-MOVE");
-                refuseMessageId = -1;
                 work++;
                 continue;
             }
@@ -286,12 +180,12 @@ final class MoveService
             {
                 LOG.info("{}: C-MOVE answered 0x{}: {}", association.name(), Integer.toHexString(failStatus),
                     failError);
-                sendFinal(provider, association, failStatus, 0, 0, 0, -1, List.of(), failError);
+                sendFinal(provider, association, failStatus, -1, 0, 0, 0, List.of(), failError);
                 return work + 1;
             }
             if (job == null)
             {
-                sendFinal(provider, association, Status.SUCCESS, 0, 0, 0, -1, List.of(), null);
+                sendFinal(provider, association, Status.SUCCESS, -1, 0, 0, 0, List.of(), null);
                 return work + 1;
             }
             if (!cancelForwarded && provider.isCancelled(messageId))
@@ -308,9 +202,8 @@ final class MoveService
             final MoveSubOperations.Progress p = job.progress();
             if (!p.finished())
             {
-                responder.send(provider, association, contextId, CommandField.C_MOVE_RSP, sopClass, messageId,
-                    Status.PENDING, p.remaining(), p.completed(), p.failed(), p.warning(), List.of(), null,
-                    identifierAssembler.encoding());
+                sendResponse(provider, association, Status.PENDING, p.remaining(), p.completed(), p.failed(),
+                    p.warning(), List.of(), null);
                 return work + 1;
             }
             final int status = p.cancelled() ? Status.CANCEL :
@@ -320,36 +213,19 @@ final class MoveService
             LOG.info("{}: C-MOVE to {} ended 0x{}: completed {}, failed {}, warning {}, remaining {}",
                 association.name(), destination, Integer.toHexString(status), p.completed(), p.failed(),
                 p.warning(), p.remaining());
-            sendFinal(provider, association, status, p.completed(), p.failed(), p.warning(),
-                status == Status.CANCEL ? p.remaining() : -1, p.failedUids(), null);
+            sendFinal(provider, association, status, status == Status.CANCEL ? p.remaining() : -1, p.completed(),
+                p.failed(), p.warning(), p.failedUids(), null);
             return work + 1;
         }
     }
 
-    private void sendFinal(final DimseProvider provider, final Association association, final int status,
-        final int completed, final int failed, final int warning, final int remaining, final List<String> failedUids,
-        final String comment)
+    @Override
+    void onFinish()
     {
-        responder.send(provider, association, contextId, CommandField.C_MOVE_RSP, sopClass, messageId, status,
-            remaining, completed, failed, warning, failedUids, comment, identifierAssembler.encoding());
-        finishing = true;
-        if (!responder.isSending())
-        {
-            finish(provider);
-        }
-    }
-
-    private void finish(final DimseProvider provider)
-    {
-        provider.clearCancels();
-        finishing = false;
-        active = false;
-        receiving = false;
-        failStatus = -1;
-        failError = null;
         job = null;
     }
 
+    @Override
     void onClosed()
     {
         if (job != null)
@@ -357,8 +233,6 @@ final class MoveService
             job.abort();
             job = null;
         }
-        active = false;
-        receiving = false;
-        finishing = false;
+        super.onClosed();
     }
 }

@@ -158,21 +158,13 @@ public final class StorageCommitment
                 information.putSequence(Tag.FAILED_SOP_SEQUENCE);
                 for (final Failure failure : failed)
                 {
-                    final DataSet item = information.addItem(Tag.FAILED_SOP_SEQUENCE);
-                    item.putString(Tag.REFERENCED_SOP_CLASS_UID, failure.reference().sopClassUid());
-                    item.putString(Tag.REFERENCED_SOP_INSTANCE_UID, failure.reference().sopInstanceUid());
-                    item.putUS(Tag.FAILURE_REASON, failure.reason());
+                    addReference(information, Tag.FAILED_SOP_SEQUENCE, failure.reference())
+                        .putUS(Tag.FAILURE_REASON, failure.reason());
                 }
             }
             if (!committed.isEmpty())
             {
-                information.putSequence(Tag.REFERENCED_SOP_SEQUENCE);
-                for (final Reference reference : committed)
-                {
-                    final DataSet item = information.addItem(Tag.REFERENCED_SOP_SEQUENCE);
-                    item.putString(Tag.REFERENCED_SOP_CLASS_UID, reference.sopClassUid());
-                    item.putString(Tag.REFERENCED_SOP_INSTANCE_UID, reference.sopInstanceUid());
-                }
+                putReferences(information, committed);
             }
             return information;
         }
@@ -181,6 +173,25 @@ public final class StorageCommitment
     static Reference reference(final DataSet item)
     {
         return new Reference(item.string(Tag.REFERENCED_SOP_CLASS_UID), item.string(Tag.REFERENCED_SOP_INSTANCE_UID));
+    }
+
+    /** @return a new item of the sequence holding the reference's SOP Class and Instance UIDs. */
+    private static DataSet addReference(final DataSet information, final int sequenceTag, final Reference reference)
+    {
+        final DataSet item = information.addItem(sequenceTag);
+        item.putString(Tag.REFERENCED_SOP_CLASS_UID, reference.sopClassUid());
+        item.putString(Tag.REFERENCED_SOP_INSTANCE_UID, reference.sopInstanceUid());
+        return item;
+    }
+
+    /** Puts the Referenced SOP Sequence, one item a reference. */
+    private static void putReferences(final DataSet information, final List<Reference> references)
+    {
+        information.putSequence(Tag.REFERENCED_SOP_SEQUENCE);
+        for (final Reference reference : references)
+        {
+            addReference(information, Tag.REFERENCED_SOP_SEQUENCE, reference);
+        }
     }
 
     /**
@@ -192,13 +203,7 @@ public final class StorageCommitment
     {
         final DataSet information = new DataSet();
         information.putString(Tag.TRANSACTION_UID, transactionUid);
-        information.putSequence(Tag.REFERENCED_SOP_SEQUENCE);
-        for (final Reference reference : references)
-        {
-            final DataSet item = information.addItem(Tag.REFERENCED_SOP_SEQUENCE);
-            item.putString(Tag.REFERENCED_SOP_CLASS_UID, reference.sopClassUid());
-            item.putString(Tag.REFERENCED_SOP_INSTANCE_UID, reference.sopInstanceUid());
-        }
+        putReferences(information, references);
         return information;
     }
 

@@ -1,16 +1,14 @@
 package org.dimse4j.ae;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.dimse4j.archive.DirectoryStore;
 import org.dimse4j.data.TransferSyntax;
-import org.dimse4j.dimse.CommandElement;
-import org.dimse4j.dimse.CommandField;
 import org.dimse4j.service.Verification;
+import org.dimse4j.testing.RawPdu;
+import org.dimse4j.testing.TruncatedStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -177,26 +175,7 @@ class BrokenPeerTest
             ContextRequest.of(CT, TransferSyntax.DEFAULT));
         try
         {
-            final org.dimse4j.ul.Association association = assoc.association();
-            assoc.provider().beginCommand(association, 1)
-                .putUid(CommandElement.AFFECTED_SOP_CLASS_UID, CT)
-                .putUS(CommandElement.COMMAND_FIELD, CommandField.C_STORE_RQ)
-                .putUS(CommandElement.MESSAGE_ID, 1)
-                .putUS(CommandElement.PRIORITY, 0)
-                .putUS(CommandElement.COMMAND_DATA_SET_TYPE, 1)
-                .putUid(CommandElement.AFFECTED_SOP_INSTANCE_UID, "1.2.3.999." + n);
-            assoc.provider().sendCommand();
-            final UnsafeBuffer half = new UnsafeBuffer(new byte[8000]);
-            for (int i = 0; i < 3; i++)
-            {
-                association.claimPData(8100).putPdv(1, 0, half, 0, 8000);
-                association.sendPData();
-            }
-            final long deadline = System.nanoTime() + 10_000_000_000L;
-            while (association.pendingSendBytes() > 0 && System.nanoTime() < deadline)
-            {
-                association.doWork(System.nanoTime());
-            }
+            TruncatedStore.send(assoc, CT, "1.2.3.999." + n);
         }
         finally
         {
@@ -241,18 +220,9 @@ class BrokenPeerTest
     /** @return the next PDU, or null if the peer closed (or reset) first; fails on a read timeout. */
     private static byte[] readPduOrEnd(final InputStream in) throws IOException
     {
-        final DataInputStream data = new DataInputStream(in);
-        final byte[] header = new byte[6];
         try
         {
-            data.readFully(header);
-            final int length = ((header[2] & 0xFF) << 24) | ((header[3] & 0xFF) << 16) |
-                ((header[4] & 0xFF) << 8) | (header[5] & 0xFF);
-            assertTrue(length >= 0 && length < 1 << 20, "sane PDU length " + length);
-            final byte[] pdu = new byte[6 + length];
-            System.arraycopy(header, 0, pdu, 0, 6);
-            data.readFully(pdu, 6, length);
-            return pdu;
+            return RawPdu.read(in);
         }
         catch (final SocketTimeoutException ex)
         {

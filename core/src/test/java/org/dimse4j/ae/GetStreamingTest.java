@@ -5,7 +5,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.dimse4j.archive.ArchiveIndex;
 import org.dimse4j.archive.DirectoryStore;
 import org.dimse4j.data.DataSet;
-import org.dimse4j.data.Part10Info;
 import org.dimse4j.data.Part10Reader;
 import org.dimse4j.data.SyntheticInstance;
 import org.dimse4j.data.Tag;
@@ -23,6 +22,7 @@ import org.dimse4j.pdu.PduDescriptor;
 import org.dimse4j.pdu.PdvDescriptor;
 import org.dimse4j.service.InstanceStore;
 import org.dimse4j.service.InstanceWriter;
+import org.dimse4j.testing.DataSetDigest;
 import org.dimse4j.ul.AssociationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,12 +35,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -97,7 +93,7 @@ class GetStreamingTest
             assertEquals(Status.SUCCESS, result.status());
             assertEquals(1, result.completed());
             assertEquals(List.of(out.toAbsolutePath().resolve(STUDY + ".1.1.dcm")), result.received());
-            assertArrayEquals(dataSetDigest(source), dataSetDigest(result.received().get(0)));
+            assertArrayEquals(DataSetDigest.of(source), DataSetDigest.of(result.received().get(0)));
             assertEquals(CT, Part10Reader.read(result.received().get(0)).mediaStorageSopClassUid());
         }
         assertEquals(List.of(out.toAbsolutePath().resolve(STUDY + ".1.1.dcm")), filesUnder(out), "no temp file left");
@@ -231,24 +227,6 @@ class GetStreamingTest
         {
             return files.filter(Files::isRegularFile).map(Path::toAbsolutePath).sorted().collect(Collectors.toList());
         }
-    }
-
-    private static byte[] dataSetDigest(final Path file) throws Exception
-    {
-        final Part10Info info = Part10Reader.read(file);
-        final MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ))
-        {
-            in.position(info.dataSetOffset());
-            final ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
-            while (in.read(chunk) > 0)
-            {
-                chunk.flip();
-                digest.update(chunk);
-                chunk.clear();
-            }
-        }
-        return digest.digest();
     }
 
     /**

@@ -1,14 +1,13 @@
 package org.dimse4j.ae;
 
 import org.dimse4j.service.Verification;
+import org.dimse4j.testing.RawPdu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -51,7 +50,7 @@ class HostilePeerTest
         {
             socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             // Evt19 in Sta2 is AA-1: A-ABORT with source 0 (service-user), reason 0
-            assertArrayEquals(HexFormat.of().parseHex("07000000000400000000"), readPdu(socket.getInputStream()));
+            assertArrayEquals(HexFormat.of().parseHex("07000000000400000000"), RawPdu.read(socket.getInputStream()));
         }
         assertServerStillServes();
     }
@@ -63,11 +62,11 @@ class HostilePeerTest
         {
             final OutputStream out = socket.getOutputStream();
             out.write(ASSOCIATE_RQ);
-            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            assertEquals(0x02, RawPdu.read(socket.getInputStream())[0], "A-ASSOCIATE-AC");
             // P-DATA-TF with PDU-length 0xFFFFFFFF: over our maximum; never allocated
             out.write(HexFormat.of().parseHex("04 00 ff ff ff ff 00 00 00 02 01 03".replace(" ", "")));
             // Evt19 in Sta6 is AA-8: A-ABORT source 2, reason 6 invalid-PDU-parameter value
-            assertArrayEquals(HexFormat.of().parseHex("07000000000400000206"), readPdu(socket.getInputStream()));
+            assertArrayEquals(HexFormat.of().parseHex("07000000000400000206"), RawPdu.read(socket.getInputStream()));
         }
         assertServerStillServes();
     }
@@ -79,10 +78,10 @@ class HostilePeerTest
         {
             final OutputStream out = socket.getOutputStream();
             out.write(ASSOCIATE_RQ);
-            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            assertEquals(0x02, RawPdu.read(socket.getInputStream())[0], "A-ASSOCIATE-AC");
             // one data set PDV (control header 0x02) on context 1 before any command
             out.write(HexFormat.of().parseHex("040000000008000000040102abcd"));
-            final byte[] abort = readPdu(socket.getInputStream());
+            final byte[] abort = RawPdu.read(socket.getInputStream());
             assertEquals(0x07, abort[0], "A-ABORT");
         }
         assertServerStillServes();
@@ -95,12 +94,12 @@ class HostilePeerTest
         {
             final OutputStream out = socket.getOutputStream();
             out.write(ASSOCIATE_RQ);
-            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            assertEquals(0x02, RawPdu.read(socket.getInputStream())[0], "A-ASSOCIATE-AC");
             // the C-ECHO-RQ of V3, but on context 3, which was never proposed
             final byte[] pdata = HexFormat.of().parseHex(ECHO_RQ_PDATA);
             pdata[10] = 3;
             out.write(pdata);
-            assertEquals(0x07, readPdu(socket.getInputStream())[0], "A-ABORT");
+            assertEquals(0x07, RawPdu.read(socket.getInputStream())[0], "A-ABORT");
         }
         assertServerStillServes();
     }
@@ -112,11 +111,11 @@ class HostilePeerTest
         {
             final OutputStream out = socket.getOutputStream();
             out.write(ASSOCIATE_RQ);
-            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            assertEquals(0x02, RawPdu.read(socket.getInputStream())[0], "A-ASSOCIATE-AC");
             final byte[] pdata = HexFormat.of().parseHex(ECHO_RQ_PDATA);
             pdata[20] = 0x3A; // Command Group Length 58 instead of 56
             out.write(pdata);
-            assertEquals(0x07, readPdu(socket.getInputStream())[0], "A-ABORT");
+            assertEquals(0x07, RawPdu.read(socket.getInputStream())[0], "A-ABORT");
         }
         assertServerStillServes();
     }
@@ -128,11 +127,11 @@ class HostilePeerTest
         {
             final OutputStream out = socket.getOutputStream();
             out.write(ASSOCIATE_RQ);
-            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            assertEquals(0x02, RawPdu.read(socket.getInputStream())[0], "A-ASSOCIATE-AC");
             final byte[] pdata = HexFormat.of().parseHex(ECHO_RQ_PDATA);
             pdata[58] = 0x77; // Command Field 0x0077: no such message
             out.write(pdata);
-            final byte[] rsp = readPdu(socket.getInputStream());
+            final byte[] rsp = RawPdu.read(socket.getInputStream());
             assertEquals(0x04, rsp[0], "a P-DATA-TF with the response");
             // Command Field 0x8077 and Status 0x0211 in the response command set
             final String hex = HexFormat.of().formatHex(rsp);
@@ -151,7 +150,7 @@ class HostilePeerTest
         {
             socket.getOutputStream().write(rq);
             // AE-6 reject path: A-ASSOCIATE-RJ (1, 2, 2) protocol-version-not-supported
-            assertArrayEquals(HexFormat.of().parseHex("03000000000400010202"), readPdu(socket.getInputStream()));
+            assertArrayEquals(HexFormat.of().parseHex("03000000000400010202"), RawPdu.read(socket.getInputStream()));
         }
         assertServerStillServes();
     }
@@ -163,19 +162,5 @@ class HostilePeerTest
         {
             assertEquals(0, assoc.echo());
         }
-    }
-
-    private static byte[] readPdu(final InputStream in) throws IOException
-    {
-        final DataInputStream data = new DataInputStream(in);
-        final byte[] header = new byte[6];
-        data.readFully(header);
-        final int length = ((header[2] & 0xFF) << 24) | ((header[3] & 0xFF) << 16) | ((header[4] & 0xFF) << 8) |
-            (header[5] & 0xFF);
-        assertTrue(length >= 0 && length < 1 << 20, "sane PDU length " + length);
-        final byte[] pdu = new byte[6 + length];
-        System.arraycopy(header, 0, pdu, 0, 6);
-        data.readFully(pdu, 6, length);
-        return pdu;
     }
 }

@@ -1,12 +1,12 @@
 package org.dimse4j.ae;
 
 import org.dimse4j.service.Verification;
+import org.dimse4j.testing.RawPdu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,7 +57,7 @@ class TricklingPeerTest
             socket.setTcpNoDelay(true);
             final OutputStream out = socket.getOutputStream();
             out.write(ASSOCIATE_RQ);
-            assertEquals(0x02, readPdu(socket.getInputStream())[0], "A-ASSOCIATE-AC");
+            assertEquals(0x02, RawPdu.read(socket.getInputStream())[0], "A-ASSOCIATE-AC");
 
             final long firstByteNs = System.nanoTime();
             final CompletableFuture<Void> trickle = CompletableFuture.runAsync(() ->
@@ -87,7 +87,7 @@ class TricklingPeerTest
             }
 
             // AA-8: A-ABORT source 2 (service-provider), reason 0 (reason-not-specified)
-            final byte[] abort = readPdu(socket.getInputStream());
+            final byte[] abort = RawPdu.read(socket.getInputStream());
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstByteNs);
             assertArrayEquals(HexFormat.of().parseHex("07000000000400000200"), abort);
             assertTrue(elapsedMs >= PDU_TIMEOUT_MS, "aborted after the deadline, not before: " + elapsedMs);
@@ -111,12 +111,12 @@ class TricklingPeerTest
             final OutputStream out = socket.getOutputStream();
             final InputStream in = socket.getInputStream();
             out.write(ASSOCIATE_RQ);
-            assertEquals(0x02, readPdu(in)[0], "A-ASSOCIATE-AC");
+            assertEquals(0x02, RawPdu.read(in)[0], "A-ASSOCIATE-AC");
             for (int i = 0; i < 2; i++)
             {
                 Thread.sleep(3 * PDU_TIMEOUT_MS); // idle between PDUs: the idle timeout's business, not this one's
                 out.write(ECHO_RQ_PDATA);
-                final byte[] rsp = readPdu(in);
+                final byte[] rsp = RawPdu.read(in);
                 assertEquals(0x04, rsp[0], "P-DATA-TF with the C-ECHO-RSP, not an A-ABORT");
             }
             // a PDU split in two parts, well within the deadline, is fine too
@@ -124,7 +124,7 @@ class TricklingPeerTest
             out.flush();
             Thread.sleep(PDU_TIMEOUT_MS / 4);
             out.write(ECHO_RQ_PDATA, 20, ECHO_RQ_PDATA.length - 20);
-            assertEquals(0x04, readPdu(in)[0], "C-ECHO-RSP");
+            assertEquals(0x04, RawPdu.read(in)[0], "C-ECHO-RSP");
         }
     }
 
@@ -137,19 +137,5 @@ class TricklingPeerTest
             assertTrue(System.nanoTime() < end, what);
             Thread.sleep(20);
         }
-    }
-
-    private static byte[] readPdu(final InputStream in) throws IOException
-    {
-        final DataInputStream data = new DataInputStream(in);
-        final byte[] header = new byte[6];
-        data.readFully(header);
-        final int length = ((header[2] & 0xFF) << 24) | ((header[3] & 0xFF) << 16) | ((header[4] & 0xFF) << 8) |
-            (header[5] & 0xFF);
-        assertTrue(length >= 0 && length < 1 << 20, "sane PDU length " + length);
-        final byte[] pdu = new byte[6 + length];
-        System.arraycopy(header, 0, pdu, 0, 6);
-        data.readFully(pdu, 6, length);
-        return pdu;
     }
 }

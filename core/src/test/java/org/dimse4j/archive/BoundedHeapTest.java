@@ -1,10 +1,9 @@
 package org.dimse4j.archive;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.dimse4j.data.Part10Info;
-import org.dimse4j.data.Part10Reader;
 import org.dimse4j.data.Part10Writer;
 import org.dimse4j.data.TransferSyntax;
+import org.dimse4j.testing.DataSetDigest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -52,7 +50,7 @@ class BoundedHeapTest
         assertEquals(0, child.exitValue(), log);
         assertTrue(log.contains("status 0 max heap"), log);
         final Path stored = archive.resolve("1.2.826.0.1.3680043.2.1143.200.dcm");
-        assertArrayEquals(dataSetDigest(file), dataSetDigest(stored), "stored data set identical");
+        assertArrayEquals(DataSetDigest.of(file), DataSetDigest.of(stored), "stored data set identical");
     }
 
     private static void writeInstance(final Path file, final String sopInstance) throws IOException
@@ -90,23 +88,5 @@ class BoundedHeapTest
         {
             b.put((byte)(i < uid.length() ? uid.charAt(i) : 0));
         }
-    }
-
-    private static byte[] dataSetDigest(final Path file) throws Exception
-    {
-        final Part10Info info = Part10Reader.read(file);
-        final MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ))
-        {
-            in.position(info.dataSetOffset());
-            final ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
-            while (in.read(chunk) > 0)
-            {
-                chunk.flip();
-                digest.update(chunk);
-                chunk.clear();
-            }
-        }
-        return digest.digest();
     }
 }

@@ -10,6 +10,7 @@ import org.dimse4j.data.Part10Reader;
 import org.dimse4j.data.Part10Writer;
 import org.dimse4j.data.TransferSyntax;
 import org.dimse4j.service.StoredInstance;
+import org.dimse4j.testing.TruncatedStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,35 +151,15 @@ class StorageLoopbackTest
         {
             final ClientAssociation assoc = ApplicationEntity.named("SCU").build().connect("127.0.0.1",
                 server.port(), "ARCHIVE", ContextRequest.of(CT, TransferSyntax.DEFAULT));
-            final org.dimse4j.ul.Association association = assoc.association();
-            final org.dimse4j.dimse.DimseProvider provider = assoc.provider();
-            provider.beginCommand(association, 1)
-                .putUid(org.dimse4j.dimse.CommandElement.AFFECTED_SOP_CLASS_UID, CT)
-                .putUS(org.dimse4j.dimse.CommandElement.COMMAND_FIELD, org.dimse4j.dimse.CommandField.C_STORE_RQ)
-                .putUS(org.dimse4j.dimse.CommandElement.MESSAGE_ID, 1)
-                .putUS(org.dimse4j.dimse.CommandElement.PRIORITY, 0)
-                .putUS(org.dimse4j.dimse.CommandElement.COMMAND_DATA_SET_TYPE, 1)
-                .putUid(org.dimse4j.dimse.CommandElement.AFFECTED_SOP_INSTANCE_UID, "1.2.3.999");
-            provider.sendCommand();
             // half a data set: fragments without the last bit, then the connection is dropped
-            final UnsafeBuffer half = new UnsafeBuffer(new byte[8000]);
-            for (int i = 0; i < 3; i++)
-            {
-                association.claimPData(8100).putPdv(1, 0, half, 0, 8000);
-                association.sendPData();
-            }
-            final long deadline = System.nanoTime() + 10_000_000_000L;
-            while (association.pendingSendBytes() > 0 && System.nanoTime() < deadline)
-            {
-                association.doWork(System.nanoTime());
-            }
+            TruncatedStore.send(assoc, CT, "1.2.3.999");
             final long partialSeen = System.nanoTime() + 10_000_000_000L;
             while (System.nanoTime() < partialSeen && countIncoming(archive) == 0)
             {
                 Thread.sleep(5);
             }
             assertEquals(1, countIncoming(archive), "the instance was being written");
-            association.close();
+            assoc.association().close();
             final long closed = System.nanoTime() + 10_000_000_000L;
             while ((server.openAssociations() > 0 || countIncoming(archive) > 0) && System.nanoTime() < closed)
             {
