@@ -105,6 +105,8 @@ class AccessControlTest
             open.add(connect(server, "CT1", "SCP", null));
             assertEquals(RJ_LIMIT, rawReject(server, "CT1", "SCP", null), "a third from CT1");
             assertEquals(2, scp.policy().openAssociations("CT1"));
+            // the rejected connection holds its server-wide place until it has closed (Sta13)
+            awaitOpen(server, 2);
             open.add(connect(server, "MR1", "SCP", null));
             open.add(connect(server, "MR1", "SCP", null));
             assertEquals(RJ_LIMIT, rawReject(server, "US1", "SCP", null), "the server-wide limit of 4");
@@ -140,6 +142,16 @@ class AccessControlTest
         {
             open.forEach(ClientAssociation::close);
         }
+    }
+
+    private static void awaitOpen(final Server server, final int count) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (server.openAssociations() != count && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        assertEquals(count, server.openAssociations(), "open associations");
     }
 
     private static AssociatePdu.UserIdentity identity(final int type, final String user, final String passcode,
