@@ -44,11 +44,21 @@ import java.util.stream.Stream;
  * <p>
  * Each instance contributes the attributes read from the head of its data set (up to group 0020, never the pixel
  * data). The entities of a level are formed by grouping instances on the level's unique key: Patient ID (0010,0020),
- * Study Instance UID, Series Instance UID, SOP Instance UID; an entity's attributes are those of its first instance.
- * The computed attributes are added when a level is queried: Modalities in Study (0008,0061), Number of
- * Patient/Study/Series Related Studies/Series/Instances (0020,1200..1209).
+ * Study Instance UID, Series Instance UID, SOP Instance UID (each level on its own key, absent and empty alike);
+ * an entity's attributes are those of its first-stored instance, and entities come in the order of their
+ * first-stored instances. The computed attributes are added to each entity: Modalities in Study (0008,0061),
+ * Number of Patient/Study/Series Related Studies/Series/Instances (0020,1200..1209).
  * <p>
- * Thread-safe: stores (on I/O threads, through {@link #onStored}) take a write lock, queries a read lock.
+ * <b>Incremental.</b> The groups are kept up to date as instances are added or replaced (a replacement keeps its
+ * place and moves to the patient, study and series it now names), with counts for the computed attributes; an
+ * entity's data set is built when first queried and cached until the entity changes. A query whose identifier has a
+ * value or a UID list for the unique key of its level or of a level above tests only the entities under those
+ * values (plus those with an empty or multi-valued key, which such a value may also match); any other query tests
+ * every entity of its level (studies, not instances).
+ * <p>
+ * <b>Thread-safe</b>: stores (on any I/O or worker thread, through {@link #onStored}) take a write lock. Queries take
+ * the read lock only to choose the candidates and build the data sets of changed entities (cached in a volatile
+ * field, never modified once published); matching runs outside the lock, and callers get copies.
  */
 public final class ArchiveIndex
 {

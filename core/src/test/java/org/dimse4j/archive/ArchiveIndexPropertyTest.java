@@ -6,6 +6,7 @@ import org.dimse4j.data.Tag;
 import org.dimse4j.query.MatchOptions;
 import org.dimse4j.query.QueryMatcher;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -405,6 +406,77 @@ class ArchiveIndexPropertyTest
         assertEquals(50, index.candidateCount(Level.STUDY, name, MatchOptions.DEFAULT));
         final DataSet wildcard = new DataSet().putString(Tag.PATIENT_ID, "P*");
         assertEquals(50, index.candidateCount(Level.STUDY, wildcard, MatchOptions.DEFAULT));
+    }
+
+    /**
+     * Two writers (as two I/O threads storing) add and replace instances while a reader queries; nothing throws,
+     * every query sees consistent entities, and the end state equals the oracle's fed in the index's order.
+     */
+    @Test
+    @Timeout(60)
+    void shouldStayConsistentUnderConcurrentStoresAndQueries() throws Exception
+    {
+        final ArchiveIndex index = new ArchiveIndex();
+        final Map<String, DataSet> last = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        final List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 2; w++)
+        {
+            final Archive archive = new Archive(new Random(100 + w), 20, 80, 200, 1500);
+            final String prefix = w + ".";
+            writers.add(new Thread(() ->
+            {
+                for (int i = 0; i < 3000; i++)
+                {
+                    final DataSet d = archive.instance();
+                    d.putString(Tag.SOP_INSTANCE_UID, prefix + d.string(Tag.SOP_INSTANCE_UID));
+                    index.add(d, null);
+                    last.put(d.string(Tag.SOP_INSTANCE_UID), d);
+                }
+            }));
+        }
+        final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Thread reader = new Thread(() ->
+        {
+            final Archive archive = new Archive(new Random(200), 20, 80, 200, 1500);
+            while (!done.get())
+            {
+                try
+                {
+                    for (final DataSet study : index.find(Level.STUDY, archive.identifier(Level.STUDY),
+                        MatchOptions.DEFAULT))
+                    {
+                        final int instances = Integer.parseInt(study.string(Tag.NUMBER_OF_STUDY_RELATED_INSTANCES));
+                        assertTrue(instances > 0, study::toString);
+                    }
+                    index.find(Level.IMAGE, archive.identifier(Level.IMAGE), MatchOptions.DEFAULT);
+                }
+                catch (final Throwable t)
+                {
+                    failures.add(t);
+                    return;
+                }
+            }
+        });
+        reader.start();
+        writers.forEach(Thread::start);
+        for (final Thread writer : writers)
+        {
+            writer.join();
+        }
+        done.set(true);
+        reader.join();
+        assertEquals(List.of(), failures);
+        final Oracle oracle = new Oracle();
+        for (final DataSet image : index.entities(Level.IMAGE))
+        {
+            oracle.add(last.get(image.string(Tag.SOP_INSTANCE_UID)));
+        }
+        assertEquals(last.size(), index.size());
+        for (final Level level : Level.values())
+        {
+            assertEquals(oracle.entities(level), index.entities(level), level::name);
+        }
     }
 
     private static DataSet instance(final String patientId, final String study, final String series,
