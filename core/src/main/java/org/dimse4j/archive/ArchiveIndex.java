@@ -394,19 +394,9 @@ public final class ArchiveIndex
 
     // ------------------------------------------------------------------------------------------------ internals
 
-    /**
-     * An entity of the index: a patient, study or series ({@link Group}) or an instance ({@link Node}). Its data
-     * set is built on demand and cached until the entity changes.
-     */
+    /** An entity of the index: a patient, study or series ({@link Group}) or an instance ({@link Node}). */
     private abstract static class Entity
     {
-        /**
-         * The cached data set: written null under the write lock when the entity changes, built and written under
-         * the read lock (two readers may both build it; they build equal data sets), read under the read lock.
-         * Never modified once published.
-         */
-        volatile DataSet dataSet;
-
         /** @return the sequence number of its first instance, which orders the entities of a level. */
         abstract long order();
     }
@@ -448,6 +438,13 @@ public final class ArchiveIndex
         final TreeMap<String, Integer> modalities = new TreeMap<>();
         /** Members whose value of the unique key has a VR other than the dictionary's. */
         int irregularMembers;
+        /**
+         * Its data set, built on demand and cached until the group changes: written null under the write lock when the entity changes, built and written under
+         * the read lock (two readers may both build it; they build equal data sets), read under the read lock.
+         * Never modified once published.
+         */
+        volatile DataSet dataSet;
+
 
         Group(final Level level, final String key)
         {
@@ -505,7 +502,6 @@ public final class ArchiveIndex
     /** Adds a node to the groups its keys name. Under the write lock. */
     private void attach(final Node node)
     {
-        node.dataSet = null;
         if (node.irregular || node.entry.sopInstanceUid().indexOf('\\') >= 0)
         {
             irregularInstances.add(node);
@@ -611,7 +607,7 @@ public final class ArchiveIndex
      */
     private List<DataSet> candidates(final Level level, final DataSet identifier, final MatchOptions options)
     {
-        final List<Entity> entities = new ArrayList<>();
+        final List<DataSet> out = new ArrayList<>();
         final List<Entry> entries = new ArrayList<>();
         lock.readLock().lock();
         try
@@ -635,11 +631,15 @@ public final class ArchiveIndex
                 }
                 else
                 {
-                    entities.add(entity);
-                    if (entity.dataSet == null)
+                    // read once, under the lock: a store may clear the field as soon as the lock is released
+                    final Group group = (Group)entity;
+                    DataSet dataSet = group.dataSet;
+                    if (dataSet == null)
                     {
-                        entity.dataSet = entity((Group)entity);
+                        dataSet = entity(group);
+                        group.dataSet = dataSet;
                     }
+                    out.add(dataSet);
                 }
             }
         }
@@ -647,21 +647,10 @@ public final class ArchiveIndex
         {
             lock.readLock().unlock();
         }
-        final List<DataSet> out = new ArrayList<>(Math.max(entities.size(), entries.size()));
-        if (level == Level.IMAGE)
+        // Instances: built outside the lock and not cached, since an instance's attributes never change once indexed.
+        for (final Entry e : entries)
         {
-            // Built outside the lock and not cached: an instance's attributes never change once indexed.
-            for (final Entry e : entries)
-            {
-                out.add(imageEntity(e.attributes()));
-            }
-        }
-        else
-        {
-            for (final Entity entity : entities)
-            {
-                out.add(entity.dataSet);
-            }
+            out.add(imageEntity(e.attributes()));
         }
         return out;
     }

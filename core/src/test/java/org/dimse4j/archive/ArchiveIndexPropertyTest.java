@@ -422,11 +422,11 @@ class ArchiveIndexPropertyTest
         final List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < 2; w++)
         {
-            final Archive archive = new Archive(new Random(100 + w), 20, 80, 200, 1500);
+            final Archive archive = new Archive(new Random(100 + w), 20, 80, 200, 4000);
             final String prefix = w + ".";
             writers.add(new Thread(() ->
             {
-                for (int i = 0; i < 3000; i++)
+                for (int i = 0; i < 12000; i++)
                 {
                     final DataSet d = archive.instance();
                     d.putString(Tag.SOP_INSTANCE_UID, prefix + d.string(Tag.SOP_INSTANCE_UID));
