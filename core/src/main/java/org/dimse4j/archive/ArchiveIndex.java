@@ -24,10 +24,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
@@ -38,11 +44,21 @@ import java.util.stream.Stream;
  * <p>
  * Each instance contributes the attributes read from the head of its data set (up to group 0020, never the pixel
  * data). The entities of a level are formed by grouping instances on the level's unique key: Patient ID (0010,0020),
- * Study Instance UID, Series Instance UID, SOP Instance UID; an entity's attributes are those of its first instance.
- * The computed attributes are added when a level is queried: Modalities in Study (0008,0061), Number of
- * Patient/Study/Series Related Studies/Series/Instances (0020,1200..1209).
+ * Study Instance UID, Series Instance UID, SOP Instance UID (each level on its own key, absent and empty alike);
+ * an entity's attributes are those of its first-stored instance, and entities come in the order of their
+ * first-stored instances. The computed attributes are added to each entity: Modalities in Study (0008,0061),
+ * Number of Patient/Study/Series Related Studies/Series/Instances (0020,1200..1209).
  * <p>
- * Thread-safe: stores (on I/O threads, through {@link #onStored}) take a write lock, queries a read lock.
+ * <b>Incremental.</b> The groups are kept up to date as instances are added or replaced (a replacement keeps its
+ * place and moves to the patient, study and series it now names), with counts for the computed attributes; an
+ * entity's data set is built when first queried and cached until the entity changes. A query whose identifier has a
+ * value or a UID list for the unique key of its level or of a level above tests only the entities under those
+ * values (plus those with an empty or multi-valued key, which such a value may also match); any other query tests
+ * every entity of its level (studies, not instances).
+ * <p>
+ * <b>Thread-safe</b>: stores (on any I/O or worker thread, through {@link #onStored}) take a write lock. Queries take
+ * the read lock only to choose the candidates and build the data sets of changed entities (cached in a volatile
+ * field, never modified once published); matching runs outside the lock, and callers get copies.
  */
 public final class ArchiveIndex
 {
@@ -126,12 +142,31 @@ public final class ArchiveIndex
         }
     }
 
+    /** The levels above IMAGE, which group instances into {@link Group}s. */
+    private static final Level[] GROUP_LEVELS = {Level.PATIENT, Level.STUDY, Level.SERIES};
+
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Map<String, Entry> instances = new LinkedHashMap<>();
+    /** Every instance by SOP Instance UID, in first-stored order (a replacement keeps its node and place). */
+    private final Map<String, Node> instances = new LinkedHashMap<>();
+    /** Per level above IMAGE: the entities by unique key value (absent and empty both as ""). */
+    private final List<Map<String, Group>> groups = new ArrayList<>();
+    /** Per level above IMAGE: the entities in first-stored order, by the sequence number of their first instance. */
+    private final List<TreeMap<Long, Group>> ordered = new ArrayList<>();
+    /** Per level above IMAGE: entities that a lookup by value could miss ({@link Entity#irregular}). */
+    private final List<Set<Group>> irregularGroups = new ArrayList<>();
+    /** Instances that a lookup by SOP Instance UID could miss ({@link Entity#irregular}). */
+    private final Set<Node> irregularInstances = new LinkedHashSet<>();
+    private long nextSequence;
 
     /** An empty index. */
     public ArchiveIndex()
     {
+        for (int l = 0; l < GROUP_LEVELS.length; l++)
+        {
+            groups.add(new HashMap<>());
+            ordered.add(new TreeMap<>());
+            irregularGroups.add(new HashSet<>());
+        }
     }
 
     /**
@@ -202,12 +237,15 @@ public final class ArchiveIndex
     }
 
     /**
-     * Indexes an instance from its attributes (tests, or stores that are not files).
+     * Indexes an instance from its attributes (tests, or stores that are not files), replacing an entry with the
+     * same SOP Instance UID: the instance keeps its place in first-stored order and moves to the patient, study
+     * and series its new attributes name.
      *
      * @param attributes at least SOP Instance UID; the index keeps this data set: do not modify it afterwards.
      * @param file       its file, or null.
      * @return the new entry.
      * @throws IllegalArgumentException without a SOP Instance UID.
+     * @throws IllegalStateException    if a unique key or the Modality has a VR without text form (nothing changes).
      */
     public Entry add(final DataSet attributes, final Path file)
     {
@@ -217,10 +255,31 @@ public final class ArchiveIndex
             throw new IllegalArgumentException("an instance without SOP Instance UID cannot be indexed");
         }
         final Entry entry = new Entry(attributes, file);
+        final String[] keys = new String[GROUP_LEVELS.length];
+        for (int l = 0; l < keys.length; l++)
+        {
+            keys[l] = key(attributes, GROUP_LEVELS[l]);
+        }
+        final String modality = attributes.string(Tag.MODALITY);
+        final boolean irregular = irregular(attributes, Level.IMAGE);
         lock.writeLock().lock();
         try
         {
-            instances.put(uid, entry);
+            Node node = instances.get(uid);
+            if (node == null)
+            {
+                node = new Node(nextSequence++);
+                instances.put(uid, node);
+            }
+            else
+            {
+                detach(node);
+            }
+            node.entry = entry;
+            node.keys = keys;
+            node.modality = modality == null || modality.isEmpty() ? null : modality;
+            node.irregular = irregular;
+            attach(node);
         }
         finally
         {
@@ -274,7 +333,8 @@ public final class ArchiveIndex
         lock.readLock().lock();
         try
         {
-            return instances.get(sopInstanceUid);
+            final Node node = instances.get(sopInstanceUid);
+            return node == null ? null : node.entry;
         }
         finally
         {
@@ -291,55 +351,398 @@ public final class ArchiveIndex
      */
     public List<DataSet> entities(final Level level)
     {
-        final Map<String, List<Entry>> groups = new LinkedHashMap<>();
+        final List<DataSet> all = candidates(level, null, MatchOptions.DEFAULT);
+        final List<DataSet> out = new ArrayList<>(all.size());
+        for (final DataSet entity : all)
+        {
+            out.add(level == Level.IMAGE ? entity : entity.copy());
+        }
+        return out;
+    }
+
+    /**
+     * The entities of a level that match an identifier's keys ({@link QueryMatcher}), in first-stored order. A
+     * key with values (one, or a list) for the unique key of the level or of a level above it narrows the
+     * candidates to the entities under those values; otherwise every entity of the level is a candidate.
+     *
+     * @param level      the level.
+     * @param identifier the keys.
+     * @param options    matching options.
+     * @return the matching entities, new data sets.
+     * @throws IllegalArgumentException if a date or time key is malformed.
+     */
+    public List<DataSet> find(final Level level, final DataSet identifier, final MatchOptions options)
+    {
+        final List<DataSet> matches = new ArrayList<>();
+        for (final DataSet candidate : candidates(level, identifier, options))
+        {
+            if (QueryMatcher.matches(identifier, candidate, options))
+            {
+                matches.add(level == Level.IMAGE ? candidate : candidate.copy());
+            }
+        }
+        return matches;
+    }
+
+    /**
+     * @return how many entities {@link #find} would test against the identifier (tests: proves the narrowing).
+     */
+    int candidateCount(final Level level, final DataSet identifier, final MatchOptions options)
+    {
+        return candidates(level, identifier, options).size();
+    }
+
+    // ------------------------------------------------------------------------------------------------ internals
+
+    /** An entity of the index: a patient, study or series ({@link Group}) or an instance ({@link Node}). */
+    private abstract static class Entity
+    {
+        /** @return the sequence number of its first instance, which orders the entities of a level. */
+        abstract long order();
+    }
+
+    /** One instance. Fields other than {@link #sequence} change only under the write lock. */
+    private static final class Node extends Entity
+    {
+        final long sequence;
+        Entry entry;
+        /** Its unique key values for PATIENT, STUDY and SERIES ({@link #key}). */
+        String[] keys;
+        /** Its Modality, or null if absent or empty. */
+        String modality;
+        /** True if a lookup of its SOP Instance UID could miss it. */
+        boolean irregular;
+
+        Node(final long sequence)
+        {
+            this.sequence = sequence;
+        }
+
+        @Override
+        long order()
+        {
+            return sequence;
+        }
+    }
+
+    /** A patient, study or series: the instances with one value of the level's unique key. */
+    private static final class Group extends Entity
+    {
+        final Level level;
+        final String key;
+        /** Its instances by {@link Node#sequence}: the first one gives the entity's attributes. */
+        final ArrayList<Node> members = new ArrayList<>();
+        /** Per level below this one and above IMAGE: how many members have each unique key value. */
+        final List<Map<String, Integer>> below = new ArrayList<>();
+        /** STUDY: how many members have each non-empty Modality, sorted for Modalities in Study. */
+        final TreeMap<String, Integer> modalities = new TreeMap<>();
+        /** Members whose value of the unique key has a VR other than the dictionary's. */
+        int irregularMembers;
+        /**
+         * Its data set, built on demand and cached until the group changes: written null under the write lock when the entity changes, built and written under
+         * the read lock (two readers may both build it; they build equal data sets), read under the read lock.
+         * Never modified once published.
+         */
+        volatile DataSet dataSet;
+
+
+        Group(final Level level, final String key)
+        {
+            this.level = level;
+            this.key = key;
+            for (int l = level.ordinal() + 1; l < GROUP_LEVELS.length; l++)
+            {
+                below.add(new HashMap<>());
+            }
+        }
+
+        @Override
+        long order()
+        {
+            return members.get(0).sequence;
+        }
+
+        /** @return the counts of the member values of a lower level's unique key. */
+        Map<String, Integer> below(final Level lower)
+        {
+            return below.get(lower.ordinal() - level.ordinal() - 1);
+        }
+
+        /** A multi-valued key (matched value by value) or an unusual VR is not found by a lookup of one value. */
+        boolean irregular()
+        {
+            return irregularMembers > 0 || key.indexOf('\\') >= 0;
+        }
+
+        int position(final Node node)
+        {
+            int low = 0;
+            int high = members.size() - 1;
+            while (low <= high)
+            {
+                final int mid = (low + high) >>> 1;
+                final long s = members.get(mid).sequence;
+                if (s < node.sequence)
+                {
+                    low = mid + 1;
+                }
+                else if (s > node.sequence)
+                {
+                    high = mid - 1;
+                }
+                else
+                {
+                    return mid;
+                }
+            }
+            return -(low + 1);
+        }
+    }
+
+    /** Adds a node to the groups its keys name. Under the write lock. */
+    private void attach(final Node node)
+    {
+        if (node.irregular || node.entry.sopInstanceUid().indexOf('\\') >= 0)
+        {
+            irregularInstances.add(node);
+        }
+        for (int l = 0; l < GROUP_LEVELS.length; l++)
+        {
+            final Level level = GROUP_LEVELS[l];
+            Group group = groups.get(l).get(node.keys[l]);
+            if (group == null)
+            {
+                group = new Group(level, node.keys[l]);
+                groups.get(l).put(group.key, group);
+            }
+            else
+            {
+                ordered.get(l).remove(group.order());
+            }
+            group.members.add(-(group.position(node) + 1), node);
+            ordered.get(l).put(group.order(), group);
+            for (int m = l + 1; m < GROUP_LEVELS.length; m++)
+            {
+                group.below(GROUP_LEVELS[m]).merge(node.keys[m], 1, Integer::sum);
+            }
+            if (level == Level.STUDY && node.modality != null)
+            {
+                group.modalities.merge(node.modality, 1, Integer::sum);
+            }
+            if (irregular(node.entry.attributes(), level))
+            {
+                group.irregularMembers++;
+            }
+            if (group.irregular())
+            {
+                irregularGroups.get(l).add(group);
+            }
+            group.dataSet = null;
+        }
+    }
+
+    /** Removes a node from its groups, dropping those left empty. Under the write lock. */
+    private void detach(final Node node)
+    {
+        irregularInstances.remove(node);
+        for (int l = 0; l < GROUP_LEVELS.length; l++)
+        {
+            final Level level = GROUP_LEVELS[l];
+            final Group group = groups.get(l).get(node.keys[l]);
+            ordered.get(l).remove(group.order());
+            group.members.remove(group.position(node));
+            for (int m = l + 1; m < GROUP_LEVELS.length; m++)
+            {
+                group.below(GROUP_LEVELS[m]).merge(node.keys[m], -1, ArchiveIndex::sumOrNull);
+            }
+            if (level == Level.STUDY && node.modality != null)
+            {
+                group.modalities.merge(node.modality, -1, ArchiveIndex::sumOrNull);
+            }
+            if (irregular(node.entry.attributes(), level))
+            {
+                group.irregularMembers--;
+            }
+            if (!group.irregular())
+            {
+                irregularGroups.get(l).remove(group);
+            }
+            if (group.members.isEmpty())
+            {
+                groups.get(l).remove(group.key);
+                irregularGroups.get(l).remove(group);
+            }
+            else
+            {
+                ordered.get(l).put(group.order(), group);
+            }
+            group.dataSet = null;
+        }
+    }
+
+    private static Integer sumOrNull(final Integer a, final Integer b)
+    {
+        final int sum = a + b;
+        return sum == 0 ? null : sum;
+    }
+
+    /** @return the value of the level's unique key by which instances are grouped; "" if absent or empty. */
+    private static String key(final DataSet attributes, final Level level)
+    {
+        final String key = attributes.string(level.uniqueKey());
+        return key == null ? "" : key;
+    }
+
+    /** @return true if the attributes hold the level's unique key with a VR other than the dictionary's. */
+    private static boolean irregular(final DataSet attributes, final Level level)
+    {
+        final int vr = attributes.vr(level.uniqueKey());
+        return vr != DataSet.ABSENT && vr != ElementDictionary.vr(level.uniqueKey());
+    }
+
+    /**
+     * The data sets of the candidate entities of a query, in first-stored order: those under the values of the
+     * lowest unique key the identifier gives a value or a list for, at the level or above; else all of the level.
+     * The group data sets are the cached ones (copy before handing out); the instance data sets are new.
+     */
+    private List<DataSet> candidates(final Level level, final DataSet identifier, final MatchOptions options)
+    {
+        final List<DataSet> out = new ArrayList<>();
+        final List<Entry> entries = new ArrayList<>();
         lock.readLock().lock();
         try
         {
-            for (final Entry e : instances.values())
+            final Collection<? extends Entity> all = level == Level.IMAGE ? instances.values() :
+                ordered.get(level.ordinal()).values();
+            Collection<? extends Entity> chosen = all;
+            for (int u = level.ordinal(); u >= 0 && chosen == all && identifier != null; u--)
             {
-                final String key = e.attributes().string(level.uniqueKey());
-                groups.computeIfAbsent(key == null ? "" : key, k -> new ArrayList<>()).add(e);
+                final String[] values = lookupValues(identifier, Level.values()[u]);
+                if (values != null)
+                {
+                    chosen = lookup(level, Level.values()[u], values, options);
+                }
+            }
+            for (final Entity entity : chosen)
+            {
+                if (level == Level.IMAGE)
+                {
+                    entries.add(((Node)entity).entry);
+                }
+                else
+                {
+                    // read once, under the lock: a store may clear the field as soon as the lock is released
+                    final Group group = (Group)entity;
+                    DataSet dataSet = group.dataSet;
+                    if (dataSet == null)
+                    {
+                        dataSet = entity(group);
+                        group.dataSet = dataSet;
+                    }
+                    out.add(dataSet);
+                }
             }
         }
         finally
         {
             lock.readLock().unlock();
         }
-        final List<DataSet> out = new ArrayList<>(groups.size());
-        for (final List<Entry> group : groups.values())
+        // Instances: built outside the lock and not cached, since an instance's attributes never change once indexed.
+        for (final Entry e : entries)
         {
-            out.add(entity(level, group));
+            out.add(imageEntity(e.attributes()));
         }
         return out;
     }
 
     /**
-     * The entities of a level that match an identifier's keys ({@link QueryMatcher}).
-     *
-     * @param level      the level.
-     * @param identifier the keys.
-     * @param options    matching options.
-     * @return the matching entities.
-     * @throws IllegalArgumentException if a date or time key is malformed.
+     * @return the values of the level's unique key in the identifier, if they can be looked up (a value or list of
+     *         the dictionary's VR, no wild card in a Patient ID), else null.
      */
-    public List<DataSet> find(final Level level, final DataSet identifier, final MatchOptions options)
+    private static String[] lookupValues(final DataSet identifier, final Level level)
     {
-        final List<DataSet> matches = new ArrayList<>();
-        for (final DataSet candidate : entities(level))
+        final int tag = level.uniqueKey();
+        if (identifier.vr(tag) != ElementDictionary.vr(tag) || QueryMatcher.isUniversal(identifier, tag))
         {
-            if (QueryMatcher.matches(identifier, candidate, options))
+            return null;
+        }
+        final String[] values = identifier.strings(tag);
+        for (final String value : values)
+        {
+            if (QueryMatcher.allowsWildCards(identifier.vr(tag)) && (value.indexOf('*') >= 0 ||
+                value.indexOf('?') >= 0))
             {
-                matches.add(candidate);
+                return null;
             }
         }
-        return matches;
+        return values;
     }
 
-    // ------------------------------------------------------------------------------------------------ internals
-
-    private static DataSet entity(final Level level, final List<Entry> group)
+    /**
+     * The entities of {@code level} that may match the values of the unique key of {@code by} (the level or one
+     * above): those whose first instance is under an entity of {@code by} with one of the values, the empty one
+     * (an empty value may match), or one a lookup could miss. Under the read lock.
+     */
+    private Collection<Entity> lookup(final Level level, final Level by, final String[] values,
+        final MatchOptions options)
     {
-        final DataSet first = group.get(0).attributes();
+        boolean empty = options.emptyValueMatches();
+        final Set<Entity> found = new HashSet<>();
+        final List<Entity> upper = new ArrayList<>();
+        final Map<String, ? extends Entity> byKey = by == Level.IMAGE ? instances : groups.get(by.ordinal());
+        for (final String value : values)
+        {
+            empty |= value.isEmpty();
+            addNonNull(upper, byKey.get(value));
+        }
+        if (by == Level.IMAGE)
+        {
+            upper.addAll(irregularInstances);
+        }
+        else
+        {
+            if (empty)
+            {
+                addNonNull(upper, byKey.get(""));
+            }
+            upper.addAll(irregularGroups.get(by.ordinal()));
+        }
+        for (final Entity entity : upper)
+        {
+            if (by == level)
+            {
+                found.add(entity);
+            }
+            else if (level == Level.IMAGE)
+            {
+                found.addAll(((Group)entity).members);
+            }
+            else
+            {
+                for (final String key : ((Group)entity).below(level).keySet())
+                {
+                    found.add(groups.get(level.ordinal()).get(key));
+                }
+            }
+        }
+        final List<Entity> sorted = new ArrayList<>(found);
+        sorted.sort(Comparator.comparingLong(Entity::order));
+        return sorted;
+    }
+
+    private static <T> void addNonNull(final List<? super T> list, final T value)
+    {
+        if (value != null)
+        {
+            list.add(value);
+        }
+    }
+
+    /** @return the data set of a patient, study or series; under the read lock. */
+    private static DataSet entity(final Group group)
+    {
+        final Level level = group.level;
+        final DataSet first = group.members.get(0).entry.attributes();
         final DataSet entity = new DataSet();
         copy(first, entity, Tag.SPECIFIC_CHARACTER_SET);
         copyAll(first, entity, PATIENT_TAGS);
@@ -351,46 +754,42 @@ public final class ArchiveIndex
         {
             copyAll(first, entity, SERIES_TAGS);
         }
-        if (level == Level.IMAGE)
-        {
-            copyAll(first, entity, INSTANCE_TAGS);
-            return entity;
-        }
-        final TreeSet<String> studies = new TreeSet<>();
-        final TreeSet<String> series = new TreeSet<>();
-        final TreeSet<String> modalities = new TreeSet<>();
-        for (final Entry e : group)
-        {
-            addNonNull(studies, e.attributes().string(Tag.STUDY_INSTANCE_UID));
-            addNonNull(series, e.attributes().string(Tag.SERIES_INSTANCE_UID));
-            addNonNull(modalities, e.attributes().string(Tag.MODALITY));
-        }
-        final int count = group.size();
+        final String count = Integer.toString(group.members.size());
         switch (level)
         {
             case PATIENT:
-                entity.putString(Tag.NUMBER_OF_PATIENT_RELATED_STUDIES, Integer.toString(studies.size()));
-                entity.putString(Tag.NUMBER_OF_PATIENT_RELATED_SERIES, Integer.toString(series.size()));
-                entity.putString(Tag.NUMBER_OF_PATIENT_RELATED_INSTANCES, Integer.toString(count));
+                entity.putString(Tag.NUMBER_OF_PATIENT_RELATED_STUDIES, distinct(group.below(Level.STUDY)));
+                entity.putString(Tag.NUMBER_OF_PATIENT_RELATED_SERIES, distinct(group.below(Level.SERIES)));
+                entity.putString(Tag.NUMBER_OF_PATIENT_RELATED_INSTANCES, count);
                 break;
             case STUDY:
-                entity.putString(Tag.MODALITIES_IN_STUDY, String.join("\\", modalities));
-                entity.putString(Tag.NUMBER_OF_STUDY_RELATED_SERIES, Integer.toString(series.size()));
-                entity.putString(Tag.NUMBER_OF_STUDY_RELATED_INSTANCES, Integer.toString(count));
+                entity.putString(Tag.MODALITIES_IN_STUDY, String.join("\\", group.modalities.keySet()));
+                entity.putString(Tag.NUMBER_OF_STUDY_RELATED_SERIES, distinct(group.below(Level.SERIES)));
+                entity.putString(Tag.NUMBER_OF_STUDY_RELATED_INSTANCES, count);
                 break;
             default:
-                entity.putString(Tag.NUMBER_OF_SERIES_RELATED_INSTANCES, Integer.toString(count));
+                entity.putString(Tag.NUMBER_OF_SERIES_RELATED_INSTANCES, count);
                 break;
         }
         return entity;
     }
 
-    private static void addNonNull(final TreeSet<String> set, final String value)
+    /** @return the number of distinct non-empty values, as text. */
+    private static String distinct(final Map<String, Integer> counts)
     {
-        if (value != null && !value.isEmpty())
-        {
-            set.add(value);
-        }
+        return Integer.toString(counts.size() - (counts.containsKey("") ? 1 : 0));
+    }
+
+    /** @return the data set of an instance. */
+    private static DataSet imageEntity(final DataSet attributes)
+    {
+        final DataSet entity = new DataSet();
+        copy(attributes, entity, Tag.SPECIFIC_CHARACTER_SET);
+        copyAll(attributes, entity, PATIENT_TAGS);
+        copyAll(attributes, entity, STUDY_TAGS);
+        copyAll(attributes, entity, SERIES_TAGS);
+        copyAll(attributes, entity, INSTANCE_TAGS);
+        return entity;
     }
 
     private static void copyAll(final DataSet from, final DataSet to, final int[] tags)
