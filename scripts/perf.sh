@@ -6,6 +6,7 @@
 #   2. C-STORE 512 KiB, one association: DCMTK storescu -> storescp vs dimse4j bench store -> dimse4j storescp
 #   3. C-STORE 4 KiB, async window:     DCMTK storescu -> storescp  vs  dimse4j bench store --window 16 -> storescp
 #   4. 64 vs 4 associations, 4 KiB:     dimse4j bench store -> dimse4j storescp (and -> DCMTK storescp --fork)
+# Cases 2 and 3 run with the archives on disk and again on tmpfs (/dev/shm); case 4 on tmpfs.
 # Our client also drives DCMTK's servers, and its latency histograms of both stacks are plotted over one another.
 # DCMTK's figures are its own tools' wall time (C programs: process start is a few ms); ours are bench's own count
 # in a warm JVM (warm-up excluded). Both SCPs write every instance to the same file system, from empty archives.
@@ -22,8 +23,11 @@ export TCP_NODELAY=1
 d4j="$root/dimse4j"
 "$d4j" --version >/dev/null
 work="$(mktemp -d /tmp/dimse4j-perf.XXXXXX)"
+# archives on tmpfs too, when /dev/shm is one: the network stacks compared without the disk's writeback deciding
+mem=""; if [ -d /dev/shm ] && [ -w /dev/shm ]; then mem="$(mktemp -d /dev/shm/dimse4j-perf.XXXXXX)"; fi
+arch="$work"
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work" ${mem:+"$mem"}; }
 trap cleanup EXIT
 
 if [ "$quick" = 1 ]; then
@@ -55,7 +59,14 @@ wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 start() { "$@" >"$work/server-$(basename "$1")-$#.log" 2>&1 & pids+=($!); }
 stop_all() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=(); }
-clean() { find "$work/d" "$work/o" -maxdepth 1 -type f -delete 2>/dev/null || true; sync; }
+clean() { find "$arch/d" "$arch/o" -maxdepth 1 -type f -delete 2>/dev/null || true; sync; }
+# (re)starts DCMTK's storescp (dport) and ours (oport) over archives under $1
+serve() {
+  stop_all; arch="$1"; rm -rf "$arch/d" "$arch/o"; mkdir -p "$arch/d" "$arch/o"
+  start storescp -od "$arch/d" "$dport"
+  start "$d4j" storescp -q -od "$arch/o" "$oport"
+  wait_port "$dport"; wait_port "$oport"
+}
 # wall-time rate of a command: prints "<ops/s> <MB/s>"
 timed() { # count bytes command...
   local count="$1" bytes="$2"; shift 2
@@ -81,11 +92,8 @@ say ""; say "# embedded loopback suite (bench loopback: in-process client and se
 "$d4j" bench loopback -q $loop --out "$out/loopback" >"$out/loopback.txt" 2>&1 || true
 sed -n '/== against the raw ceiling/,$p' "$out/loopback.txt" | tee -a "$summary"
 
-mkdir -p "$work/d" "$work/o"
 dport=$(free_port); oport=$(free_port); fport=$(free_port)
-start storescp -od "$work/d" "$dport"
-start "$d4j" storescp -q -od "$work/o" "$oport"
-wait_port "$dport"; wait_port "$oport"
+serve "$work"
 
 # ---- 1. C-ECHO on one association
 say ""; say "# 1. C-ECHO, one association, window 1"
@@ -129,27 +137,34 @@ store_case() { # label size count window
   "$d4j" bench plot "dimse4j->dimse4j=$out/store-$label-ours.hgrm" "dimse4j->DCMTK=$out/store-$label-ours-to-dcmtk.hgrm" \
     -o "$out/store-$label-compare.html" --title "C-STORE $size latency" >/dev/null || true
 }
-say ""; say "# 2. C-STORE 512 KiB, one association, window 1 (target: ours >= 3x DCMTK MB/s, >= 0.5 of raw TCP bulk)"
-store_case 512k 512K "$large" 1
-say ""; say "# 3. C-STORE 4 KiB, one association, window 16 (target: ours >= 5x DCMTK instances/s)"
-store_case 4k 4K "$small" 16
+for where in disk tmpfs; do
+  if [ "$where" = disk ]; then serve "$work"; elif [ -n "$mem" ]; then serve "$mem"; else continue; fi
+  say ""; say "# 2. C-STORE 512 KiB, one association, window 1, archives on $where (target: ours >= 3x DCMTK MB/s, >= 0.5 of raw TCP bulk)"
+  store_case "512k-$where" 512K "$large" 1
+  say ""; say "# 3. C-STORE 4 KiB, one association, window 16, archives on $where (target: ours >= 5x DCMTK instances/s)"
+  store_case "4k-$where" 4K "$small" 16
+done
 
 # ---- 4. 4 vs 64 associations
-say ""; say "# 4. C-STORE 4 KiB, window 16, $seconds s each: 4 vs 64 associations (target: no drop at 64)"
+# On disk, whichever run comes second inherits the first one's dirty pages and journal (a 4-association run after
+# a 64-association one reads as low as the reverse), so this one runs on tmpfs when there is one.
+arch="${mem:-$work}"
+where=$([ -n "$mem" ] && echo tmpfs || echo disk)
+say ""; say "# 4. C-STORE 4 KiB, window 16, $seconds s each: 4 vs 64 associations, archives on $where (target: no drop at 64)"
 stop_all
-mkdir -p "$work/d" "$work/o"
-start storescp --fork -od "$work/d" "$fport"
-start "$d4j" storescp -q -od "$work/o" "$oport"
-wait_port "$fport"; wait_port "$oport"
 for n in 4 64; do
-  clean
+  rm -rf "$arch/d" "$arch/o"; mkdir -p "$arch/d" "$arch/o"
+  start storescp --fork -od "$arch/d" "$fport"
+  start "$d4j" storescp -q -od "$arch/o" "$oport"
+  wait_port "$fport"; wait_port "$oport"
   "$d4j" bench store -q --size 4K --window 16 --associations "$n" --duration "$seconds" --warmup "$((n * 20))" \
     --out "$out/store-4k-x$n-ours" 127.0.0.1 "$oport" >"$out/store-4k-x$n-ours.txt" 2>&1 || true
-  clean
   "$d4j" bench store -q --size 4K --window 16 --associations "$n" --duration "$seconds" --warmup "$((n * 20))" \
     --out "$out/store-4k-x$n-ours-to-dcmtk" 127.0.0.1 "$fport" >"$out/store-4k-x$n-ours-to-dcmtk.txt" 2>&1 || true
+  stop_all
   say "$n associations: dimse4j storescp $(ops "$out/store-4k-x$n-ours.txt") inst/s (p99 $(pct "$out/store-4k-x$n-ours.txt" p99) us); DCMTK storescp --fork $(ops "$out/store-4k-x$n-ours-to-dcmtk.txt") inst/s (p99 $(pct "$out/store-4k-x$n-ours-to-dcmtk.txt" p99) us)"
 done
+rm -rf "$arch/d" "$arch/o"
 say "  dimse4j storescp, 64 / 4 associations: $(ratio "$(ops "$out/store-4k-x64-ours.txt")" "$(ops "$out/store-4k-x4-ours.txt")") (target >= 1); DCMTK storescp --fork: $(ratio "$(ops "$out/store-4k-x64-ours-to-dcmtk.txt")" "$(ops "$out/store-4k-x4-ours-to-dcmtk.txt")")"
 stop_all
 say ""; say "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

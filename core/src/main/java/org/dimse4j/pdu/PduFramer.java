@@ -47,7 +47,8 @@ public final class PduFramer
                 MAX_BODY_LENGTH + ": " + maxOtherLength);
         }
         this.maxOtherLength = maxOtherLength;
-        this.maxPDataLength = maxPDataLength == 0 ? maxOtherLength : Math.min(maxPDataLength, maxOtherLength);
+        // independent limits: a Maximum Length above the A-ASSOCIATE limit is ours to announce and honour
+        this.maxPDataLength = maxPDataLength == 0 ? maxOtherLength : Math.min(maxPDataLength, MAX_BODY_LENGTH);
     }
 
     /**

@@ -1333,6 +1333,12 @@ public final class Association implements DulActionHandler, AutoCloseable
         return send == null ? 0 : send.capacity();
     }
 
+    /** @return the largest P-DATA-TF PDU we send: the peer's Maximum Length, capped by our own send limit. */
+    public int peerMaxPduLength()
+    {
+        return peerMaxPduLength;
+    }
+
     /** @return true when nothing is waiting in the send buffer. */
     public boolean isSendIdle()
     {

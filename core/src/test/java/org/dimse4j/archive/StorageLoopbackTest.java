@@ -124,6 +124,26 @@ class StorageLoopbackTest
         }
     }
 
+    /** An announced Maximum Length above the A-ASSOCIATE limit (256 KiB) once capped what we would receive. */
+    @Test
+    void shouldReceivePDataUpToTheAnnouncedMaximumLengthAboveTheAssociateLimit() throws Exception
+    {
+        final Path source = Files.createDirectories(temp.resolve("source"));
+        final DirectoryStore store = DirectoryStore.of(temp.resolve("archive"));
+        final ApplicationEntity scp = ApplicationEntity.named("ARCHIVE").maxPduLength(1 << 20)
+            .acceptStorage(TransferSyntax.ALL_KNOWN, store).build();
+        final Path file = instance(source, CT, "1.2.826.0.1.3680043.2.1143.77", 3_000_000, 7);
+        try (Server server = scp.listen(new InetSocketAddress("127.0.0.1", 0));
+            ClientAssociation assoc = ApplicationEntity.named("MODALITY").dimseTimeoutMs(30_000).build()
+                .connect("127.0.0.1", server.port(), "ARCHIVE", ContextRequest.of(CT, TransferSyntax.DEFAULT)))
+        {
+            assertTrue(assoc.association().peerMaxPduLength() > 512 * 1024, "the SCU sends PDUs of up to 1 MiB");
+            assertEquals(0, assoc.store(file));
+            assertArrayEquals(dataSet(file), dataSet(store.pathOf("1.2.826.0.1.3680043.2.1143.77")));
+            assoc.release();
+        }
+    }
+
     @Test
     void shouldRefuseAFileWithoutAMatchingContextWithoutTranscoding() throws Exception
     {
