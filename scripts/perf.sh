@@ -26,6 +26,8 @@ work="$(mktemp -d /tmp/dimse4j-perf.XXXXXX)"
 # archives on tmpfs too, when /dev/shm is one: the network stacks compared without the disk's writeback deciding
 mem=""; if [ -d /dev/shm ] && [ -w /dev/shm ]; then mem="$(mktemp -d /dev/shm/dimse4j-perf.XXXXXX)"; fi
 arch="$work"
+# both SCPs announce DCMTK's largest Maximum Length (the default, 16384, is DCMTK's and ours alike)
+pdu=131072
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work" ${mem:+"$mem"}; }
 trap cleanup EXIT
@@ -63,8 +65,8 @@ clean() { find "$arch/d" "$arch/o" -maxdepth 1 -type f -delete 2>/dev/null || tr
 # (re)starts DCMTK's storescp (dport) and ours (oport) over archives under $1
 serve() {
   stop_all; arch="$1"; rm -rf "$arch/d" "$arch/o"; mkdir -p "$arch/d" "$arch/o"
-  start storescp -od "$arch/d" "$dport"
-  start "$d4j" storescp -q -od "$arch/o" "$oport"
+  start storescp -pdu "$pdu" -od "$arch/d" "$dport"
+  start "$d4j" storescp -q -pdu "$pdu" -od "$arch/o" "$oport"
   wait_port "$dport"; wait_port "$oport"
 }
 # wall-time rate of a command: prints "<ops/s> <MB/s>"
@@ -154,8 +156,8 @@ say ""; say "# 4. C-STORE 4 KiB, window 16, $seconds s each: 4 vs 64 association
 stop_all
 for n in 4 64; do
   rm -rf "$arch/d" "$arch/o"; mkdir -p "$arch/d" "$arch/o"
-  start storescp --fork -od "$arch/d" "$fport"
-  start "$d4j" storescp -q -od "$arch/o" "$oport"
+  start storescp --fork -pdu "$pdu" -od "$arch/d" "$fport"
+  start "$d4j" storescp -q -pdu "$pdu" -od "$arch/o" "$oport"
   wait_port "$fport"; wait_port "$oport"
   "$d4j" bench store -q --size 4K --window 16 --associations "$n" --duration "$seconds" --warmup "$((n * 20))" \
     --out "$out/store-4k-x$n-ours" 127.0.0.1 "$oport" >"$out/store-4k-x$n-ours.txt" 2>&1 || true
