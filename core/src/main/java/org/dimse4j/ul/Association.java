@@ -289,7 +289,7 @@ public final class Association implements DulActionHandler, AutoCloseable
         int work = 0;
         try
         {
-            if (!send.isEmpty() || (tls != null && tls.hasPendingOutput()))
+            if (!isSendIdle())
             {
                 work += flush();
             }
@@ -816,7 +816,7 @@ public final class Association implements DulActionHandler, AutoCloseable
         {
             sendStallSinceNs = 0;
         }
-        final boolean pending = !send.isEmpty() || (tls != null && tls.hasPendingOutput());
+        final boolean pending = !isSendIdle();
         final boolean paused = send.pending() > send.capacity() / 2;
         if ((pending != writeInterest || paused != readPaused) && selectionKey != null && selectionKey.isValid())
         {
@@ -1339,7 +1339,7 @@ public final class Association implements DulActionHandler, AutoCloseable
         return peerMaxPduLength;
     }
 
-    /** @return true when nothing is waiting in the send buffer. */
+    /** @return true when nothing is waiting to be sent: the send buffer is empty and so is TLS's own output. */
     public boolean isSendIdle()
     {
         return (send == null || send.isEmpty()) && (tls == null || !tls.hasPendingOutput());
