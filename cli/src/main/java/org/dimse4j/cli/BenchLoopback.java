@@ -122,7 +122,6 @@ final class BenchLoopback implements Callable<Integer>
         bench.warmup = Math.max(1, count / 5);
         bench.window = w;
         bench.network = new NetworkOptions();
-        bench.network.tls = new TlsOptions(); // picocli fills the mixin only when it parses a command line
         bench.network.maxPdu = maxPdu;
         bench.network.spinMicros = spinMicros;
         bench.network.quiet = true;

@@ -50,7 +50,7 @@ final class NetworkOptions
     boolean quiet;
 
     @Mixin
-    TlsOptions tls;
+    TlsOptions tls = new TlsOptions(); // also when built in code, not parsed (bench loopback)
 
     ApplicationEntity.Builder apply(final ApplicationEntity.Builder builder) throws IOException
     {
