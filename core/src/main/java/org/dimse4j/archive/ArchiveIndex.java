@@ -373,6 +373,7 @@ public final class ArchiveIndex
      */
     public List<DataSet> find(final Level level, final DataSet identifier, final MatchOptions options)
     {
+        QueryMatcher.checkKeys(identifier); // refused alike whether or not a candidate would have parsed it
         final List<DataSet> matches = new ArrayList<>();
         for (final DataSet candidate : candidates(level, identifier, options))
         {

@@ -148,6 +148,7 @@ public final class WorklistDirectory
      */
     public List<DataSet> find(final DataSet identifier, final MatchOptions options) throws IOException
     {
+        QueryMatcher.checkKeys(identifier);
         final List<DataSet> matches = new ArrayList<>();
         for (final DataSet item : items())
         {

@@ -94,6 +94,37 @@ public final class QueryMatcher
     }
 
     /**
+     * Checks the keys that {@link #matches} parses (DA, TM and DT values and ranges, in sequence items too) without
+     * a candidate, so that a malformed key is refused the same way whatever the archive holds.
+     *
+     * @param identifier a request identifier.
+     * @throws IllegalArgumentException naming the first key that is not a valid value or range.
+     */
+    public static void checkKeys(final DataSet identifier)
+    {
+        for (int i = 0; i < identifier.size(); i++)
+        {
+            final int tag = identifier.tagAt(i);
+            final int vr = identifier.vr(tag);
+            if (!isMatchingKey(tag) || isUniversal(identifier, tag))
+            {
+                continue;
+            }
+            if (vr == ValueRepresentation.SQ)
+            {
+                identifier.sequence(tag).forEach(QueryMatcher::checkKeys);
+            }
+            else if (vr == ValueRepresentation.DA || vr == ValueRepresentation.TM || vr == ValueRepresentation.DT)
+            {
+                for (final String key : identifier.strings(tag))
+                {
+                    DateTimeMatching.range(vr, key, 0);
+                }
+            }
+        }
+    }
+
+    /**
      * @param tag a tag of the identifier.
      * @return false for the attributes that qualify a request but are never matched: (0008,0005), (0008,0052),
      *         (0008,0201), group lengths and private attributes.

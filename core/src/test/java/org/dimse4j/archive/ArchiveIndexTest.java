@@ -109,4 +109,24 @@ class ArchiveIndexTest
     {
         assertThrows(IllegalArgumentException.class, () -> new ArchiveIndex().add(new DataSet(), null));
     }
+    /** A malformed date key is refused whatever the candidates: none, or none under the Study UID asked for. */
+    @Test
+    void shouldRefuseAMalformedDateKeyWhateverTheArchiveHolds() throws IOException
+    {
+        final DataSet badDate = new DataSet().putString(Tag.QUERY_RETRIEVE_LEVEL, "STUDY")
+            .putString(Tag.STUDY_DATE, "2024-13-45x").putString(Tag.STUDY_INSTANCE_UID, "9.9.9");
+        assertThrows(IllegalArgumentException.class,
+            () -> new ArchiveIndex().find(Level.STUDY, badDate, MatchOptions.DEFAULT), "empty archive");
+        write(temp, "DOE^JOHN", "P1", "1.2.1", "20240101", "1.2.1.1", "CT", "1.2.1.1.1");
+        final ArchiveIndex index = ArchiveIndex.rebuild(temp);
+        assertThrows(IllegalArgumentException.class, () -> index.find(Level.STUDY, badDate, MatchOptions.DEFAULT),
+            "no study under the UID asked for");
+        final DataSet badInItem = new DataSet().putString(Tag.STUDY_INSTANCE_UID, "9.9.9");
+        badInItem.putSequence(Tag.REQUEST_ATTRIBUTES_SEQUENCE)
+            .add(new DataSet().putString(Tag.SCHEDULED_PROCEDURE_STEP_START_DATE, "not a date"));
+        assertThrows(IllegalArgumentException.class, () -> index.find(Level.STUDY, badInItem, MatchOptions.DEFAULT),
+            "a date key inside a sequence item");
+        final DataSet good = new DataSet().putString(Tag.STUDY_DATE, "20240101-").putString(Tag.STUDY_TIME, "");
+        assertEquals(1, index.find(Level.STUDY, good, MatchOptions.DEFAULT).size(), "a valid range still matches");
+    }
 }
