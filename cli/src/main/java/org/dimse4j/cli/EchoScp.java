@@ -36,6 +36,6 @@ final class EchoScp implements Callable<Integer>
 
             .build();
         final InetSocketAddress address = acceptor.address(port);
-        return Serving.untilStopped(ae, address, port -> aeTitle + " listening on port " + port, null);
+        return Serving.untilStopped(ae, address, port -> aeTitle + " listening on port " + port, null, null);
     }
 }

@@ -59,6 +59,11 @@ final class QrScp implements Callable<Integer>
         description = "A C-MOVE destination (repeatable; replaces a --ae-table entry of the same title).")
     List<String> moveDestinations = new ArrayList<>();
 
+    @Option(names = {"--create-ahead"}, paramLabel = "N",
+        description = "Keep N empty temporary files created ahead by a background thread, so the file create is off "
+            + "the I/O thread (0: each instance creates its own; default: ${DEFAULT-VALUE}).")
+    int createAhead = 64;
+
     @Mixin
     NetworkOptions network;
 
@@ -98,7 +103,7 @@ final class QrScp implements Callable<Integer>
         System.out.printf("indexed %d instances under %s in %.3f s%n", index.size(), root,
             (System.nanoTime() - start) / 1e9);
         final DirectoryStore store = new DirectoryStore(root, DirectoryStore.Durability.RENAME,
-            DirectoryStore.Duplicates.OVERWRITE, index::onStored);
+            DirectoryStore.Duplicates.OVERWRITE, index::onStored).createAhead(createAhead);
         AeTable peers = aeTable == null ? AeTable.empty() : AeTable.read(aeTable);
         for (final String spec : moveDestinations)
         {
@@ -122,6 +127,7 @@ final class QrScp implements Callable<Integer>
         final InetSocketAddress address = bind == null ? new InetSocketAddress(port) :
             new InetSocketAddress(bind, port);
         return Serving.untilStopped(ae, address,
-            port -> aeTitle + " listening on port " + port + ", archive " + root, listening -> server = listening);
+            port -> aeTitle + " listening on port " + port + ", archive " + root, listening -> server = listening,
+            store);
     }
 }

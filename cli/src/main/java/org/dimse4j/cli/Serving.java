@@ -24,11 +24,13 @@ final class Serving
      * @param address     where to listen.
      * @param banner      the line to print, given the bound port.
      * @param onListening told of the server once it listens (may be null).
+     * @param afterClose  closed once the server is, e.g. the store (may be null).
      * @return 0.
      * @throws IOException if it cannot listen.
      */
     static int untilStopped(final ApplicationEntity ae, final InetSocketAddress address,
-        final IntFunction<String> banner, final Consumer<Server> onListening) throws IOException
+        final IntFunction<String> banner, final Consumer<Server> onListening, final AutoCloseable afterClose)
+        throws IOException
     {
         final CountDownLatch stopped = new CountDownLatch(1);
         final Server server = ae.listen(address);
@@ -39,6 +41,7 @@ final class Serving
         final Thread hook = new Thread(() ->
         {
             server.close();
+            closeQuietly(afterClose);
             stopped.countDown();
         }, "dimse4j-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -51,7 +54,24 @@ final class Serving
         {
             Runtime.getRuntime().removeShutdownHook(hook);
             server.close();
+            closeQuietly(afterClose);
         }
         return 0;
+    }
+
+    private static void closeQuietly(final AutoCloseable resource)
+    {
+        if (resource == null)
+        {
+            return;
+        }
+        try
+        {
+            resource.close();
+        }
+        catch (final Exception ex)
+        {
+            System.err.println("closing " + resource + ": " + ex);
+        }
     }
 }

@@ -71,6 +71,11 @@ final class StoreScp implements Callable<Integer>
         description = "Also accept SOP classes we do not know (e.g. private storage SOP classes).")
     boolean promiscuous;
 
+    @Option(names = {"--create-ahead"}, paramLabel = "N",
+        description = "Keep N empty temporary files created ahead by a background thread, so the file create is off "
+            + "the I/O thread (0: each instance creates its own; default: ${DEFAULT-VALUE}).")
+    int createAhead = 64;
+
     @Option(names = {"-v", "--verbose"}, description = "Print a line for each stored instance.")
     boolean verbose;
 
@@ -90,11 +95,10 @@ final class StoreScp implements Callable<Integer>
         final DirectoryStore store = new DirectoryStore(outputDirectory.toAbsolutePath().normalize(),
             fsync ? DirectoryStore.Durability.FSYNC_RENAME : DirectoryStore.Durability.RENAME, duplicates.value,
             listener).layout(bySeries ? DirectoryStore.Layout.STUDY_SERIES_INSTANCE : DirectoryStore.Layout.FLAT)
-            .checkIdentity(checkIdentity);
+            .checkIdentity(checkIdentity).createAhead(createAhead);
         final ApplicationEntity.Builder builder = acceptor.apply(network.apply(ApplicationEntity.named(aeTitle)))
             .acceptVerification()
-            .acceptStorage(TransferSyntax.ALL_KNOWN, store)
-;
+            .acceptStorage(TransferSyntax.ALL_KNOWN, store);
         if (promiscuous)
         {
             builder.acceptAny(TransferSyntax.ALL_KNOWN);
@@ -102,7 +106,7 @@ final class StoreScp implements Callable<Integer>
         final ApplicationEntity ae = builder.build();
         final InetSocketAddress address = acceptor.address(port);
         return Serving.untilStopped(ae, address,
-            port -> aeTitle + " listening on port " + port + ", archive " + store.root(), null);
+            port -> aeTitle + " listening on port " + port + ", archive " + store.root(), null, store);
     }
 
     /** @return a UID's keyword, or the UID when it is not registered. */

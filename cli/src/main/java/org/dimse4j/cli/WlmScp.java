@@ -50,6 +50,6 @@ final class WlmScp implements Callable<Integer>
             .build();
         final InetSocketAddress address = acceptor.address(port);
         return Serving.untilStopped(ae, address,
-            port -> aeTitle + " listening on port " + port + ", worklist " + worklist.directory(), null);
+            port -> aeTitle + " listening on port " + port + ", worklist " + worklist.directory(), null, null);
     }
 }

@@ -32,8 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * exactly the bytes the peer sent. UIDs are checked against the UID grammar (digits and dots, no empty component, no
  * leading zero, at most 64 characters) before they become file names: an invalid SOP Instance UID is refused with
  * 0x0117 (Invalid SOP Instance), an invalid Study or Series Instance UID for the study/series layout with 0xC000.
+ * <p>
+ * With {@link #createAhead(int)} the temporary files are created ahead on a background thread, which takes the file
+ * create off the I/O thread; {@link #close()} then removes the files not used.
  */
-public final class DirectoryStore implements InstanceStore
+public final class DirectoryStore implements InstanceStore, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryStore.class);
     private static final String INCOMING = ".incoming";
@@ -78,6 +81,7 @@ public final class DirectoryStore implements InstanceStore
     private final StorageListener listener;
     private Layout layout = Layout.FLAT;
     private boolean checkIdentity;
+    private TempFilePool ahead;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong stored = new AtomicLong();
 
@@ -137,6 +141,36 @@ public final class DirectoryStore implements InstanceStore
         return this;
     }
 
+    /**
+     * Keeps up to {@code files} empty temporary files created ahead by a background thread (at most once per store).
+     *
+     * @param files how many to keep ready, at least 2; 0 leaves every instance to create its own.
+     * @return this.
+     */
+    public DirectoryStore createAhead(final int files)
+    {
+        if (ahead != null)
+        {
+            throw new IllegalStateException("temporary files are already created ahead for " + root);
+        }
+        if (files > 0)
+        {
+            ahead = new TempFilePool(incoming, files);
+        }
+        return this;
+    }
+
+    /** Stops creating temporary files ahead and deletes those not used; storing goes on without them. */
+    @Override
+    public void close()
+    {
+        final TempFilePool pool = ahead;
+        if (pool != null)
+        {
+            pool.close();
+        }
+    }
+
     /** @return the archive directory. */
     public Path root()
     {
@@ -189,8 +223,19 @@ public final class DirectoryStore implements InstanceStore
             throw new StoreRefusedException(Status.DUPLICATE_SOP_INSTANCE,
                 "SOP Instance " + request.sopInstanceUid() + " is already stored");
         }
-        final Path temp = incoming.resolve(request.sopInstanceUid() + "-" + sequence.incrementAndGet() + ".part");
-        final FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        final TempFilePool.TempFile readyFile = ahead == null ? null : ahead.poll();
+        final Path temp;
+        final FileChannel channel;
+        if (readyFile != null)
+        {
+            temp = readyFile.path();
+            channel = readyFile.channel();
+        }
+        else
+        {
+            temp = incoming.resolve(request.sopInstanceUid() + "-" + sequence.incrementAndGet() + ".part");
+            channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
         final FileWriter writer = new FileWriter(request, temp, target, channel);
         try
         {
