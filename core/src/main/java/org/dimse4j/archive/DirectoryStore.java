@@ -160,6 +160,13 @@ public final class DirectoryStore implements InstanceStore, AutoCloseable
         return this;
     }
 
+    /** @return temporary files created ahead and ready now (0 without {@link #createAhead(int)}). */
+    int readyCount()
+    {
+        final TempFilePool pool = ahead;
+        return pool == null ? 0 : pool.readyCount();
+    }
+
     /** Stops creating temporary files ahead and deletes those not used; storing goes on without them. */
     @Override
     public void close()
