@@ -5,6 +5,7 @@ import org.dimse4j.ae.ClientAssociation;
 import org.dimse4j.ae.NResponse;
 import org.dimse4j.ae.Server;
 import org.dimse4j.ae.StorageCommitment;
+import org.dimse4j.archive.DirectoryStore;
 import org.dimse4j.data.Uid;
 import org.dimse4j.data.Uids;
 import picocli.CommandLine.Command;
@@ -71,7 +72,7 @@ final class StgCmtScu implements Callable<Integer>
         {
             try (Stream<Path> walk = Files.walk(file))
             {
-                for (final Path f : (Iterable<Path>)walk.filter(Files::isRegularFile).sorted()::iterator)
+                for (final Path f : (Iterable<Path>)walk.filter(f -> Files.isRegularFile(f) && !DirectoryStore.isTemporary(f)).sorted()::iterator)
                 {
                     references.add(StorageCommitment.Reference.of(f));
                 }

@@ -3,6 +3,7 @@ package org.dimse4j.cli;
 import org.dimse4j.ae.ApplicationEntity;
 import org.dimse4j.ae.ClientAssociation;
 import org.dimse4j.ae.ContextRequest;
+import org.dimse4j.archive.DirectoryStore;
 import org.dimse4j.data.Part10Info;
 import org.dimse4j.data.Part10Reader;
 import org.dimse4j.data.TransferSyntax;
@@ -178,7 +179,7 @@ final class StoreScu implements Callable<Integer>
                 final List<Path> files;
                 try (Stream<Path> walk = Files.walk(path))
                 {
-                    files = walk.filter(Files::isRegularFile).sorted().toList();
+                    files = walk.filter(f -> Files.isRegularFile(f) && !DirectoryStore.isTemporary(f)).sorted().toList();
                 }
                 for (final Path file : files)
                 {

@@ -67,7 +67,7 @@ final class GetInteropTest
         final Map<String, DataSet> sets = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir))
         {
-            for (final Path file : files.filter(Files::isRegularFile).collect(Collectors.toList()))
+            for (final Path file : files.filter(MoveInteropTest::isInstanceFile).collect(Collectors.toList()))
             {
                 final Part10Info info = Part10Reader.read(file);
                 final byte[] bytes = Files.readAllBytes(file);

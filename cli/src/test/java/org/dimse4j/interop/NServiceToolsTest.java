@@ -31,7 +31,7 @@ class NServiceToolsTest
     {
         try (Stream<Path> walk = Files.walk(directory))
         {
-            return walk.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
+            return walk.filter(MoveInteropTest::isInstanceFile).map(Path::toString).sorted().toList();
         }
     }
 

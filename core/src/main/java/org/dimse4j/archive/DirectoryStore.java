@@ -178,6 +178,17 @@ public final class DirectoryStore implements InstanceStore, AutoCloseable
         }
     }
 
+    /**
+     * @param file a path.
+     * @return whether it lies in a store's {@code .incoming/} directory: a temporary file, never a stored instance
+     * (tools walking a live archive leave these out).
+     */
+    public static boolean isTemporary(final Path file)
+    {
+        final Path parent = file.getParent();
+        return parent != null && parent.endsWith(INCOMING);
+    }
+
     /** @return the archive directory. */
     public Path root()
     {
@@ -249,13 +260,15 @@ public final class DirectoryStore implements InstanceStore, AutoCloseable
             final UnsafeBuffer meta = META.get();
             final int length = Part10Writer.writeMeta(meta, 0, request.sopClassUid(), request.sopInstanceUid(),
                 request.transferSyntaxUid(), request.callingAeTitle());
-            writer.write(meta, 0, length);
+            final byte[] metaBytes = new byte[length];
+            meta.getBytes(0, metaBytes);
+            writer.pendingMeta = ByteBuffer.wrap(metaBytes); // goes out with the first fragment, in one system call
             writer.metaLength = length;
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final RuntimeException ex)
         {
-            writer.abort();
-            throw ex instanceof IOException ? (IOException)ex : new IOException(ex.getMessage(), ex);
+            writer.abort(); // e.g. an AE title or UID the meta group cannot hold
+            throw new IOException(ex.getMessage(), ex);
         }
         return writer;
     }
@@ -268,6 +281,8 @@ public final class DirectoryStore implements InstanceStore, AutoCloseable
         private final FileChannel channel;
         private long written;
         private int metaLength;
+        private ByteBuffer pendingMeta;
+        private final ByteBuffer[] gather = new ByteBuffer[2];
         private boolean done;
 
         FileWriter(final StoreRequest request, final Path temp, final Path target, final FileChannel channel)
@@ -285,6 +300,17 @@ public final class DirectoryStore implements InstanceStore, AutoCloseable
             if (view != null && view.isDirect() && buffer.wrapAdjustment() == 0)
             {
                 view.limit(offset + length).position(offset);
+                if (pendingMeta != null)
+                {
+                    gather[0] = pendingMeta;
+                    gather[1] = view;
+                    while (pendingMeta.hasRemaining() || view.hasRemaining())
+                    {
+                        channel.write(gather);
+                    }
+                    gather[1] = null;
+                    metaWritten();
+                }
                 while (view.hasRemaining())
                 {
                     channel.write(view);
@@ -292,6 +318,7 @@ public final class DirectoryStore implements InstanceStore, AutoCloseable
             }
             else
             {
+                writePendingMeta();
                 final ByteBuffer copy = COPY.get();
                 int done = 0;
                 while (done < length)
@@ -309,11 +336,31 @@ public final class DirectoryStore implements InstanceStore, AutoCloseable
             written += length;
         }
 
+        private void writePendingMeta() throws IOException
+        {
+            if (pendingMeta != null)
+            {
+                while (pendingMeta.hasRemaining())
+                {
+                    channel.write(pendingMeta);
+                }
+                metaWritten();
+            }
+        }
+
+        private void metaWritten()
+        {
+            written += metaLength;
+            pendingMeta = null;
+            gather[0] = null;
+        }
+
         @Override
         public int commit() throws IOException
         {
             try
             {
+                writePendingMeta(); // an empty data set
                 if (durability == Durability.FSYNC_RENAME)
                 {
                     channel.force(false);

@@ -74,6 +74,8 @@ public final class Association implements DulActionHandler, AutoCloseable
     private int pduLength;
     private long pduPosition;
     private boolean published;
+    /** While received PDUs are handed up, P-DATA-TF answers wait in the send buffer and leave in one write. */
+    private boolean coalescing;
     private PdvQueue queue;
     private final PdvQueue.Handler pdvHandler = this::onQueuedPdv;
     private int work;
@@ -335,6 +337,23 @@ public final class Association implements DulActionHandler, AutoCloseable
     }
 
     private int receive() throws IOException
+    {
+        coalescing = true;
+        try
+        {
+            return receiveAndHandle();
+        }
+        finally
+        {
+            coalescing = false;
+            if (!isSendIdle())
+            {
+                tryFlush(); // the answers to everything this read brought, in one system call
+            }
+        }
+    }
+
+    private int receiveAndHandle() throws IOException
     {
         if (!queue.isEmpty() && (!drainPdvs() || closed))
         {
@@ -1103,6 +1122,10 @@ public final class Association implements DulActionHandler, AutoCloseable
             }
             case PduDescriptor.P_DATA_TF:
                 send.commit(pDataEncoder.encodedLength());
+                if (coalescing)
+                {
+                    return;
+                }
                 break;
 
             case PduDescriptor.A_RELEASE_RQ:

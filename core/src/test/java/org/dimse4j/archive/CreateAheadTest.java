@@ -56,6 +56,11 @@ class CreateAheadTest
             assertArrayEquals(dataSet, Arrays.copyOfRange(all, info.dataSetOffset(), all.length));
         }
         assertEquals(10, store.storedCount());
+        final InstanceWriter empty = store.open(request("1.2.3.50"));
+        empty.write(new UnsafeBuffer(ByteBuffer.allocateDirect(8)), 0, 0);
+        assertEquals(0, empty.commit());
+        final Part10Info emptyInfo = Part10Reader.read(store.pathOf("1.2.3.50"));
+        assertEquals(Files.size(store.pathOf("1.2.3.50")), emptyInfo.dataSetOffset(), "the meta group, no data set");
         awaitReady(store, 4);
 
         final InstanceWriter aborted = store.open(request("1.2.3.99"));
