@@ -7,6 +7,7 @@ import org.dimse4j.archive.ArchiveIndex.Level;
 import org.dimse4j.archive.WorklistDirectory;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.DataSetException;
+import org.dimse4j.data.ElementDictionary;
 import org.dimse4j.data.Tag;
 import org.dimse4j.data.Uid;
 import org.dimse4j.dimse.CommandDecoder;
@@ -16,6 +17,7 @@ import org.dimse4j.dimse.CommandField;
 import org.dimse4j.dimse.DimseProvider;
 import org.dimse4j.dimse.Status;
 import org.dimse4j.query.MatchOptions;
+import org.dimse4j.query.QueryMatcher;
 import org.dimse4j.query.QueryResponse;
 import org.dimse4j.ul.Association;
 import org.slf4j.Logger;
@@ -36,8 +38,15 @@ import java.util.List;
  * </ul>
  * A bad identifier is answered 0xA900 (identifier does not match SOP class); a key the matcher cannot use (a
  * malformed date range) 0xC000; an identifier longer than {@link #MAX_IDENTIFIER_LENGTH} 0xA700. Then every match
- * gets a Pending (0xFF00) response carrying the request's keys ({@link QueryResponse}), the unique keys of the
- * queried level and those above it, and Retrieve AE Title (0008,0054) = our AE title; then Success.
+ * gets a Pending response carrying the request's keys ({@link QueryResponse}), the unique keys of the queried level
+ * and those above it, and Retrieve AE Title (0008,0054) = our AE title; then Success.
+ * <p>
+ * <b>Unsupported keys.</b> A key the index does not support at the queried level ({@link ArchiveIndex#supports}:
+ * e.g. Patient's Age, a private attribute, or a series attribute in a STUDY query) is not matched and is left out of
+ * the responses, as PS3.4 C.2.2.1.3 says of an Optional Key not supported for existence (DCMTK's dcmqrscp and
+ * pynetdicom's qrscp leave such keys out as well). Each Pending response is then 0xFF01 ("one or more Optional Keys
+ * were not supported for existence and/or matching"), else 0xFF00. Retrieve AE Title is supported for existence
+ * (every response holds it) but not for matching: a value for it makes the responses 0xFF01 too.
  * <p>
  * Responses are produced incrementally, never overrunning the send buffer: one is begun only while the send buffer
  * has room for a whole command PDU (the peer's maximum PDU; the send buffer holds two), at most
@@ -79,6 +88,10 @@ final class FindService
     private String sopClass;
     private boolean patientRoot;
     private DataSet identifier;
+    /** The keys the responses mirror: the identifier without the keys not supported at its level. */
+    private DataSet responseKeys;
+    /** PENDING, or PENDING_WARNING when the identifier had keys not supported. */
+    private int pendingStatus;
     private Level level;
     private List<DataSet> matches;
     private int next;
@@ -214,6 +227,16 @@ final class FindService
             fail(provider, association, Status.CANNOT_UNDERSTAND, "cannot match: " + ex.getMessage());
             return;
         }
+        responseKeys = ArchiveIndex.supportedKeys(level, identifier);
+        final boolean retrieveAeReturned = identifier.contains(Tag.RETRIEVE_AE_TITLE) &&
+            QueryMatcher.isUniversal(identifier, Tag.RETRIEVE_AE_TITLE);
+        final int unsupported = identifier.size() - responseKeys.size() - (retrieveAeReturned ? 1 : 0);
+        pendingStatus = unsupported > 0 ? Status.PENDING_WARNING : Status.PENDING;
+        if (unsupported > 0 && LOG.isDebugEnabled())
+        {
+            LOG.debug("{}: C-FIND level {}: keys not supported, not matched nor returned: {}", association.name(),
+                level, unsupportedKeywords());
+        }
         LOG.debug("{}: C-FIND {} level {}: {} matches", association.name(), patientRoot ? "Patient Root" :
             "Study Root", level, matches.size());
         next = 0;
@@ -234,6 +257,8 @@ final class FindService
         try
         {
             matches = worklist.find(identifier, MatchOptions.DEFAULT);
+            responseKeys = identifier;
+            pendingStatus = Status.PENDING;
         }
         catch (final java.io.IOException ex)
         {
@@ -265,6 +290,23 @@ final class FindService
         onTick(provider, association);
     }
 
+    /** @return the keywords (or tags) of the keys of the identifier left out of {@link #responseKeys}. */
+    private String unsupportedKeywords()
+    {
+        final StringBuilder out = new StringBuilder();
+        for (int i = 0; i < identifier.size(); i++)
+        {
+            final int tag = identifier.tagAt(i);
+            if (!responseKeys.contains(tag))
+            {
+                final String keyword = ElementDictionary.keyword(tag);
+                out.append(out.length() == 0 ? "" : ", ").append(keyword == null || keyword.isEmpty() ?
+                    DataSetException.tagString(tag) : keyword);
+            }
+        }
+        return out.toString();
+    }
+
     private String validate()
     {
         if (level == null)
@@ -282,8 +324,7 @@ final class FindService
             final String value = identifier.string(key);
             if (value == null || value.isEmpty() || value.contains("*") || value.contains("?"))
             {
-                return "level " + level + " needs a value for the unique key " +
-                    org.dimse4j.data.ElementDictionary.keyword(key) +
+                return "level " + level + " needs a value for the unique key " + ElementDictionary.keyword(key) +
                     " (hierarchical query)";
             }
         }
@@ -346,7 +387,7 @@ final class FindService
 
     private void sendPending(final DimseProvider provider, final Association association, final DataSet match)
     {
-        final DataSet response = QueryResponse.responseFor(identifier, match);
+        final DataSet response = QueryResponse.responseFor(responseKeys, match);
         if (!worklistQuery)
         {
             final Level top = patientRoot ? Level.PATIENT : Level.STUDY;
@@ -368,7 +409,7 @@ final class FindService
             .putUS(CommandElement.COMMAND_FIELD, CommandField.C_FIND_RSP)
             .putUS(CommandElement.MESSAGE_ID_BEING_RESPONDED_TO, messageId)
             .putUS(CommandElement.COMMAND_DATA_SET_TYPE, CommandElement.DATA_SET_TYPE_PRESENT)
-            .putUS(CommandElement.STATUS, Status.PENDING);
+            .putUS(CommandElement.STATUS, pendingStatus);
         provider.sendCommand();
         outOffset = 0;
         outRemaining = length;
@@ -406,6 +447,7 @@ final class FindService
         failError = null;
         matches = null;
         identifier = null;
+        responseKeys = null;
     }
 
     void onClosed()
@@ -414,5 +456,6 @@ final class FindService
         receiving = false;
         matches = null;
         identifier = null;
+        responseKeys = null;
     }
 }

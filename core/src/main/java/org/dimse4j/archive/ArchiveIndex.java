@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
@@ -42,12 +44,29 @@ import java.util.stream.Stream;
  * An in-memory index of an archive for C-FIND: patient, study, series and instance attributes (the keys of PS3.4
  * C.6.1 and C.6.2 that queries commonly use) and each instance's file. Control plane: allocates freely.
  * <p>
- * Each instance contributes the attributes read from the head of its data set (up to group 0020, never the pixel
- * data). The entities of a level are formed by grouping instances on the level's unique key: Patient ID (0010,0020),
- * Study Instance UID, Series Instance UID, SOP Instance UID (each level on its own key, absent and empty alike);
+ * Each instance contributes the attributes read from the head of its data set (up to the last attribute indexed,
+ * Content Template Sequence (0040,A504), never the pixel data). The entities of a level are formed by grouping
+ * instances on the level's unique key: Patient ID (0010,0020), Study Instance UID, Series Instance UID, SOP Instance
+ * UID (each level on its own key, absent and empty alike);
  * an entity's attributes are those of its first-stored instance, and entities come in the order of their
  * first-stored instances. The computed attributes are added to each entity: Modalities in Study (0008,0061),
  * Number of Patient/Study/Series Related Studies/Series/Instances (0020,1200..1209).
+ * <p>
+ * <b>Sequences.</b> A few sequence attributes that PS3.4 Annex C lists as keys, and that archives commonly answer, are
+ * kept whole with their items, so that Sequence Matching (C.2.2.2.6) applies to them: Referenced Patient Sequence
+ * and Other Patient IDs Sequence (patient), Procedure Code Sequence and Referenced Study Sequence (study), Request
+ * Attributes Sequence (series; IHE Scheduled Workflow queries it) and, for structured reports, Concept Name Code
+ * Sequence and Content Template Sequence (instance). Memory stays bounded: a sequence longer than
+ * {@link #MAX_SEQUENCE_LENGTH} bytes as encoded is not kept, and instances of a series that carry equal sequences
+ * share one copy.
+ * <p>
+ * <b>Supported keys.</b> C-FIND at a level supports, for existence and matching, exactly the attributes its
+ * entities hold: those indexed at the level and the levels above, and the level's computed attributes
+ * ({@link #supports}). {@link #find} does not match any other key (PS3.4 C.2.2.1.3; the C-FIND SCP answers such
+ * matches with Pending 0xFF01 and leaves those keys out of its responses). A supported attribute that an entity
+ * lacks is matched as a zero-length value, an unknown one (C.2.2.1.2: it matches when
+ * {@link MatchOptions#emptyValueMatches()}), except the unique keys: every entity has one (C.2.2.1.1), and an
+ * instance stored without it is not found by a value of it.
  * <p>
  * <b>Incremental.</b> The groups are kept up to date as instances are added or replaced (a replacement keeps its
  * place and moves to the patient, study and series it now names), with counts for the computed attributes; an
@@ -125,7 +144,26 @@ public final class ArchiveIndex
     static final int[] INSTANCE_TAGS = {Tag.SPECIFIC_CHARACTER_SET, Tag.SOP_CLASS_UID, Tag.SOP_INSTANCE_UID,
         Tag.INSTANCE_NUMBER};
 
-    private static final int[] ALL_TAGS = allTags();
+    /** Sequences kept at the patient level (PS3.4 Table C.6-1). */
+    static final int[] PATIENT_SEQUENCES = {Tag.REFERENCED_PATIENT_SEQUENCE, Tag.OTHER_PATIENT_I_DS_SEQUENCE};
+    /** Sequences kept at the study level (PS3.4 Tables C.6-2 and C.6-5). */
+    static final int[] STUDY_SEQUENCES = {Tag.PROCEDURE_CODE_SEQUENCE, Tag.REFERENCED_STUDY_SEQUENCE};
+    /** Sequences kept at the series level ("all other attributes at series level", asked for by IHE SWF). */
+    static final int[] SERIES_SEQUENCES = {Tag.REQUEST_ATTRIBUTES_SEQUENCE};
+    /** Sequences kept at the instance level (PS3.4 Table C.6-4, recommended for structured reports). */
+    static final int[] INSTANCE_SEQUENCES = {Tag.CONCEPT_NAME_CODE_SEQUENCE, Tag.CONTENT_TEMPLATE_SEQUENCE};
+
+    /** Longest sequence kept, in bytes as encoded (header, items and delimiters); a longer one is not indexed. */
+    public static final int MAX_SEQUENCE_LENGTH = 8 * 1024;
+
+    private static final int[] ALL_TAGS = allTags(PATIENT_TAGS, STUDY_TAGS, SERIES_TAGS, INSTANCE_TAGS);
+    private static final int[] ALL_SEQUENCES = allTags(PATIENT_SEQUENCES, STUDY_SEQUENCES, SERIES_SEQUENCES,
+        INSTANCE_SEQUENCES);
+    /** The last tag a head is read to. */
+    private static final int LAST_TAG = Math.max(ALL_TAGS[ALL_TAGS.length - 1],
+        ALL_SEQUENCES[ALL_SEQUENCES.length - 1]);
+    /** Per level: the sorted tags of the keys C-FIND supports there ({@link #supports}). */
+    private static final int[][] SUPPORTED = supportedTags();
 
     /**
      * One indexed instance.
@@ -224,7 +262,8 @@ public final class ArchiveIndex
         {
             throw new IOException(ex.getMessage(), ex);
         }
-        final DataSet attributes = readHead(file, info);
+        final DataSet sequences = new DataSet();
+        final DataSet attributes = readHead(file, info, sequences);
         if (!attributes.contains(Tag.SOP_INSTANCE_UID) && info.mediaStorageSopInstanceUid() != null)
         {
             attributes.putString(Tag.SOP_INSTANCE_UID, info.mediaStorageSopInstanceUid());
@@ -233,7 +272,7 @@ public final class ArchiveIndex
         {
             attributes.putString(Tag.SOP_CLASS_UID, info.mediaStorageSopClassUid());
         }
-        return add(attributes, file);
+        return add(attributes, sequences.size() == 0 ? null : sequences, file);
     }
 
     /**
@@ -241,13 +280,20 @@ public final class ArchiveIndex
      * same SOP Instance UID: the instance keeps its place in first-stored order and moves to the patient, study
      * and series its new attributes name.
      *
-     * @param attributes at least SOP Instance UID; the index keeps this data set: do not modify it afterwards.
+     * @param attributes at least SOP Instance UID; the index keeps this data set: do not modify it afterwards. Of its
+     *                   sequences, those the index keeps (see the class comment) are copied.
      * @param file       its file, or null.
      * @return the new entry.
      * @throws IllegalArgumentException without a SOP Instance UID.
      * @throws IllegalStateException    if a unique key or the Modality has a VR without text form (nothing changes).
      */
     public Entry add(final DataSet attributes, final Path file)
+    {
+        return add(attributes, keptSequences(attributes), file);
+    }
+
+    /** Adds an instance with the sequences kept of it (and its Specific Character Set), or null. */
+    private Entry add(final DataSet attributes, final DataSet sequences, final Path file)
     {
         final String uid = attributes.string(Tag.SOP_INSTANCE_UID);
         if (uid == null || uid.isEmpty())
@@ -280,6 +326,7 @@ public final class ArchiveIndex
             node.modality = modality == null || modality.isEmpty() ? null : modality;
             node.irregular = irregular;
             attach(node);
+            node.sequences = share(node, sequences);
         }
         finally
         {
@@ -361,28 +408,106 @@ public final class ArchiveIndex
     }
 
     /**
-     * The entities of a level that match an identifier's keys ({@link QueryMatcher}), in first-stored order. A
-     * key with values (one, or a list) for the unique key of the level or of a level above it narrows the
-     * candidates to the entities under those values; otherwise every entity of the level is a candidate.
+     * The entities of a level that match an identifier's keys ({@link QueryMatcher}), in first-stored order. Only
+     * the keys supported at the level are matched ({@link #supportedKeys}); a supported attribute an entity lacks,
+     * other than a unique key, is matched as a zero-length (unknown) value (see the class comment). A key with
+     * values (one, or a list) for the unique key of the level or of a level above it narrows the candidates to the
+     * entities under those values; otherwise every entity of the level is a candidate.
      *
      * @param level      the level.
      * @param identifier the keys.
      * @param options    matching options.
      * @return the matching entities, new data sets.
-     * @throws IllegalArgumentException if a date or time key is malformed.
+     * @throws IllegalArgumentException if a date or time key is malformed, even one not supported at the level.
      */
     public List<DataSet> find(final Level level, final DataSet identifier, final MatchOptions options)
     {
         QueryMatcher.checkKeys(identifier); // refused alike whether or not a candidate would have parsed it
+        final DataSet keys = supportedKeys(level, identifier);
         final List<DataSet> matches = new ArrayList<>();
-        for (final DataSet candidate : candidates(level, identifier, options))
+        for (final DataSet candidate : candidates(level, keys, options))
         {
-            if (QueryMatcher.matches(identifier, candidate, options))
+            if (matches(keys, candidate, options))
             {
                 matches.add(level == Level.IMAGE ? candidate : candidate.copy());
             }
         }
         return matches;
+    }
+
+    /**
+     * @param level a level.
+     * @param tag   the tag of a key.
+     * @return true if C-FIND at the level supports the key, for existence and matching: an attribute indexed at the
+     *         level or a level above, a sequence kept there (see the class comment), or an attribute computed for the
+     *         level (e.g. Number of Study Related Instances at STUDY); false for any other, private and unknown
+     *         attributes included.
+     */
+    public static boolean supports(final Level level, final int tag)
+    {
+        return Arrays.binarySearch(SUPPORTED[level.ordinal()], tag) >= 0;
+    }
+
+    /**
+     * The identifier without the keys C-FIND does not support at the level ({@link #supports}): PS3.4 C.2.2.1.3
+     * says such a key is not matched and, not being supported for existence, not returned in responses. The
+     * attributes that only qualify the request (Specific Character Set, Query/Retrieve Level, Timezone Offset From
+     * UTC) and group lengths stay.
+     *
+     * @param level      the level.
+     * @param identifier a request identifier.
+     * @return {@code identifier} itself if it has no unsupported key, else a copy without them.
+     */
+    public static DataSet supportedKeys(final Level level, final DataSet identifier)
+    {
+        DataSet keys = identifier;
+        for (int i = 0; i < identifier.size(); i++)
+        {
+            final int tag = identifier.tagAt(i);
+            final boolean qualifier = tag == Tag.SPECIFIC_CHARACTER_SET || tag == Tag.QUERY_RETRIEVE_LEVEL ||
+                tag == Tag.TIMEZONE_OFFSET_FROM_UTC || (tag & 0xFFFF) == 0;
+            if (!qualifier && !supports(level, tag))
+            {
+                if (keys == identifier)
+                {
+                    keys = identifier.copy();
+                }
+                keys.remove(tag);
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Matches supported keys ({@link #supportedKeys}) against an entity of the index, an attribute the entity lacks
+     * being unknown unless it is a unique key (see the class comment).
+     */
+    static boolean matches(final DataSet keys, final DataSet entity, final MatchOptions options)
+    {
+        return QueryMatcher.matches(keys, entity, options, ArchiveIndex::unknownWhenAbsent);
+    }
+
+    private static boolean unknownWhenAbsent(final int tag)
+    {
+        return tag != Tag.PATIENT_ID && tag != Tag.STUDY_INSTANCE_UID && tag != Tag.SERIES_INSTANCE_UID &&
+            tag != Tag.SOP_INSTANCE_UID;
+    }
+
+    /**
+     * @return the sequences kept of an instance (tests: proves they are shared), or null.
+     */
+    DataSet sequencesOf(final String sopInstanceUid)
+    {
+        lock.readLock().lock();
+        try
+        {
+            final Node node = instances.get(sopInstanceUid);
+            return node == null ? null : node.sequences;
+        }
+        finally
+        {
+            lock.readLock().unlock();
+        }
     }
 
     /**
@@ -413,6 +538,11 @@ public final class ArchiveIndex
         String modality;
         /** True if a lookup of its SOP Instance UID could miss it. */
         boolean irregular;
+        /**
+         * The sequences kept of it, with its Specific Character Set to read them, or null; shared with another
+         * instance of its series when equal ({@link #share}). Never modified once set.
+         */
+        DataSet sequences;
 
         Node(final long sequence)
         {
@@ -581,6 +711,29 @@ public final class ArchiveIndex
         }
     }
 
+    /**
+     * @return an equal sequences data set of another instance of the node's series, the first or the second (the
+     *         instances of a series usually carry the same sequences), else {@code sequences}. Under the write lock,
+     *         after {@link #attach}.
+     */
+    private DataSet share(final Node node, final DataSet sequences)
+    {
+        if (sequences == null)
+        {
+            return null;
+        }
+        final List<Node> series = groups.get(Level.SERIES.ordinal()).get(node.keys[Level.SERIES.ordinal()]).members;
+        for (int i = 0; i < Math.min(2, series.size()); i++)
+        {
+            final Node other = series.get(i);
+            if (other != node && sequences.equals(other.sequences))
+            {
+                return other.sequences;
+            }
+        }
+        return sequences;
+    }
+
     private static Integer sumOrNull(final Integer a, final Integer b)
     {
         final int sum = a + b;
@@ -609,7 +762,7 @@ public final class ArchiveIndex
     private List<DataSet> candidates(final Level level, final DataSet identifier, final MatchOptions options)
     {
         final List<DataSet> out = new ArrayList<>();
-        final List<Entry> entries = new ArrayList<>();
+        final List<DataSet> sequences = level == Level.IMAGE ? new ArrayList<>() : null;
         lock.readLock().lock();
         try
         {
@@ -628,7 +781,10 @@ public final class ArchiveIndex
             {
                 if (level == Level.IMAGE)
                 {
-                    entries.add(((Node)entity).entry);
+                    // the fields, read under the lock: a store may replace them as soon as it is released
+                    final Node node = (Node)entity;
+                    out.add(node.entry.attributes());
+                    sequences.add(node.sequences);
                 }
                 else
                 {
@@ -649,9 +805,9 @@ public final class ArchiveIndex
             lock.readLock().unlock();
         }
         // Instances: built outside the lock and not cached, since an instance's attributes never change once indexed.
-        for (final Entry e : entries)
+        for (int i = 0; sequences != null && i < out.size(); i++)
         {
-            out.add(imageEntity(e.attributes()));
+            out.set(i, imageEntity(out.get(i), sequences.get(i)));
         }
         return out;
     }
@@ -743,17 +899,21 @@ public final class ArchiveIndex
     private static DataSet entity(final Group group)
     {
         final Level level = group.level;
-        final DataSet first = group.members.get(0).entry.attributes();
+        final Node firstNode = group.members.get(0);
+        final DataSet first = firstNode.entry.attributes();
         final DataSet entity = new DataSet();
         copy(first, entity, Tag.SPECIFIC_CHARACTER_SET);
         copyAll(first, entity, PATIENT_TAGS);
+        copySequences(firstNode.sequences, entity, PATIENT_SEQUENCES);
         if (level.ordinal() >= Level.STUDY.ordinal())
         {
             copyAll(first, entity, STUDY_TAGS);
+            copySequences(firstNode.sequences, entity, STUDY_SEQUENCES);
         }
         if (level.ordinal() >= Level.SERIES.ordinal())
         {
             copyAll(first, entity, SERIES_TAGS);
+            copySequences(firstNode.sequences, entity, SERIES_SEQUENCES);
         }
         final String count = Integer.toString(group.members.size());
         switch (level)
@@ -781,8 +941,8 @@ public final class ArchiveIndex
         return Integer.toString(counts.size() - (counts.containsKey("") ? 1 : 0));
     }
 
-    /** @return the data set of an instance. */
-    private static DataSet imageEntity(final DataSet attributes)
+    /** @return the data set of an instance, from its attributes and its kept sequences (or null). */
+    private static DataSet imageEntity(final DataSet attributes, final DataSet sequences)
     {
         final DataSet entity = new DataSet();
         copy(attributes, entity, Tag.SPECIFIC_CHARACTER_SET);
@@ -790,7 +950,74 @@ public final class ArchiveIndex
         copyAll(attributes, entity, STUDY_TAGS);
         copyAll(attributes, entity, SERIES_TAGS);
         copyAll(attributes, entity, INSTANCE_TAGS);
+        copySequences(sequences, entity, ALL_SEQUENCES);
         return entity;
+    }
+
+    /** Copies the items of those of the sequences that {@code from} (or null) holds. */
+    private static void copySequences(final DataSet from, final DataSet to, final int[] tags)
+    {
+        if (from == null)
+        {
+            return;
+        }
+        for (final int tag : tags)
+        {
+            final List<DataSet> items = from.sequence(tag);
+            if (items != null)
+            {
+                to.putSequence(tag);
+                for (final DataSet item : items)
+                {
+                    to.addItemCopy(tag, item);
+                }
+            }
+        }
+    }
+
+    /**
+     * @return the sequences of an instance's attributes that the index keeps, each at most
+     *         {@link #MAX_SEQUENCE_LENGTH} bytes as encoded, copied with the Specific Character Set; null if none.
+     */
+    private static DataSet keptSequences(final DataSet attributes)
+    {
+        DataSet kept = null;
+        for (final int tag : ALL_SEQUENCES)
+        {
+            final List<DataSet> items = attributes.sequence(tag);
+            if (items == null)
+            {
+                continue;
+            }
+            if (encodedLength(tag, items) > MAX_SEQUENCE_LENGTH)
+            {
+                LOG.debug("{} of {} not indexed: longer than {} bytes", ElementDictionary.keyword(tag),
+                    attributes.string(Tag.SOP_INSTANCE_UID), MAX_SEQUENCE_LENGTH);
+                continue;
+            }
+            if (kept == null)
+            {
+                kept = new DataSet();
+                copy(attributes, kept, Tag.SPECIFIC_CHARACTER_SET);
+            }
+            copySequences(attributes, kept, new int[] {tag});
+        }
+        return kept;
+    }
+
+    /** @return the length of a sequence in Explicit VR Little Endian, or MAX_VALUE if a value cannot be encoded. */
+    private static int encodedLength(final int tag, final List<DataSet> items)
+    {
+        final DataSet alone = new DataSet();
+        alone.putSequence(tag).addAll(items); // not copied: only measured
+        try
+        {
+            return alone.encodedLength(DataSetReader.EXPLICIT_LITTLE);
+        }
+        catch (final IllegalStateException ex)
+        {
+            return Integer.MAX_VALUE;
+        }
     }
 
     private static void copyAll(final DataSet from, final DataSet to, final int[] tags)
@@ -809,7 +1036,12 @@ public final class ArchiveIndex
         }
     }
 
-    private static DataSet readHead(final Path file, final Part10Info info) throws IOException
+    /**
+     * Reads the indexed attributes of a file's data set into a new data set, and the kept sequences (each at most
+     * {@link #MAX_SEQUENCE_LENGTH} bytes) with the Specific Character Set into {@code sequences}.
+     */
+    private static DataSet readHead(final Path file, final Part10Info info, final DataSet sequences)
+        throws IOException
     {
         final int encoding = info.encoding();
         if (encoding == DataSetReader.DEFLATED)
@@ -827,11 +1059,38 @@ public final class ArchiveIndex
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, info.dataSetOffset(), length);
             try
             {
-                final DataSetReader reader = new DataSetReader().wrap(new UnsafeBuffer(mapped), 0, length, encoding);
-                while (reader.next() && Integer.compareUnsigned(reader.tag(), 0x0020FFFF) <= 0)
+                final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
+                final DataSetReader reader = new DataSetReader().wrap(buffer, 0, length, encoding);
+                int sequenceStart = -1; // a kept sequence of undefined length: its end is where next() goes on
+                int sequenceTag = 0;
+                while (true)
                 {
+                    final boolean more = reader.next();
+                    if (sequenceStart >= 0)
+                    {
+                        final int end = more ? reader.elementOffset() : length;
+                        keepSequence(buffer, sequenceStart, end - sequenceStart, encoding, sequenceTag, sequences);
+                        sequenceStart = -1;
+                    }
+                    if (!more || Integer.compareUnsigned(reader.tag(), LAST_TAG) > 0)
+                    {
+                        break;
+                    }
                     final int tag = reader.tag();
-                    if (wanted(tag) && reader.vr() != ValueRepresentation.SQ && reader.valueLength() >= 0)
+                    if (isKeptSequence(tag))
+                    {
+                        if (reader.valueLength() == DataSetReader.UNDEFINED_LENGTH)
+                        {
+                            sequenceStart = reader.elementOffset();
+                            sequenceTag = tag;
+                        }
+                        else
+                        {
+                            keepSequence(buffer, reader.elementOffset(), reader.headerLength() + reader.valueLength(),
+                                encoding, tag, sequences);
+                        }
+                    }
+                    else if (wanted(tag) && reader.vr() != ValueRepresentation.SQ && reader.valueLength() >= 0)
                     {
                         final byte[] value = new byte[reader.valueLength()];
                         reader.buffer().getBytes(reader.valueOffset(), value);
@@ -852,25 +1111,59 @@ public final class ArchiveIndex
                 IoUtil.unmap(mapped);
             }
         }
+        if (sequences.size() > 0)
+        {
+            copy(attributes, sequences, Tag.SPECIFIC_CHARACTER_SET);
+        }
         return attributes;
+    }
+
+    /**
+     * Parses one sequence element of a head into {@code sequences}, unless it is longer than
+     * {@link #MAX_SEQUENCE_LENGTH} or malformed (then it is left out, and the rest of the head is still read).
+     */
+    private static void keepSequence(final UnsafeBuffer buffer, final int offset, final int length,
+        final int encoding, final int tag, final DataSet sequences)
+    {
+        if (length > MAX_SEQUENCE_LENGTH)
+        {
+            LOG.debug("{} not indexed: {} bytes, more than {}", ElementDictionary.keyword(tag), length,
+                MAX_SEQUENCE_LENGTH);
+            return;
+        }
+        try
+        {
+            final List<DataSet> items = DataSet.read(buffer, offset, length, encoding).sequence(tag);
+            if (items != null)
+            {
+                sequences.putSequence(tag);
+                for (final DataSet item : items)
+                {
+                    sequences.addItemCopy(tag, item);
+                }
+            }
+        }
+        catch (final DataSetException ex)
+        {
+            LOG.debug("{} not indexed: {}", ElementDictionary.keyword(tag), ex.getMessage());
+        }
+    }
+
+    private static boolean isKeptSequence(final int tag)
+    {
+        return Arrays.binarySearch(ALL_SEQUENCES, tag) >= 0;
     }
 
     private static boolean wanted(final int tag)
     {
-        for (final int t : ALL_TAGS)
-        {
-            if (t == tag)
-            {
-                return true;
-            }
-        }
-        return false;
+        return Arrays.binarySearch(ALL_TAGS, tag) >= 0;
     }
 
-    private static int[] allTags()
+    /** @return the tags of the groups, sorted, without duplicates. */
+    private static int[] allTags(final int[]... groups)
     {
-        final List<Integer> tags = new ArrayList<>();
-        for (final int[] group : new int[][] {PATIENT_TAGS, STUDY_TAGS, SERIES_TAGS, INSTANCE_TAGS})
+        final TreeSet<Integer> tags = new TreeSet<>();
+        for (final int[] group : groups)
         {
             for (final int t : group)
             {
@@ -878,5 +1171,21 @@ public final class ArchiveIndex
             }
         }
         return tags.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[][] supportedTags()
+    {
+        final int[][] supported = new int[Level.values().length][];
+        supported[Level.PATIENT.ordinal()] = allTags(PATIENT_TAGS, PATIENT_SEQUENCES,
+            new int[] {Tag.NUMBER_OF_PATIENT_RELATED_STUDIES, Tag.NUMBER_OF_PATIENT_RELATED_SERIES,
+                Tag.NUMBER_OF_PATIENT_RELATED_INSTANCES});
+        supported[Level.STUDY.ordinal()] = allTags(PATIENT_TAGS, PATIENT_SEQUENCES, STUDY_TAGS, STUDY_SEQUENCES,
+            new int[] {Tag.MODALITIES_IN_STUDY, Tag.NUMBER_OF_STUDY_RELATED_SERIES,
+                Tag.NUMBER_OF_STUDY_RELATED_INSTANCES});
+        supported[Level.SERIES.ordinal()] = allTags(PATIENT_TAGS, PATIENT_SEQUENCES, STUDY_TAGS, STUDY_SEQUENCES,
+            SERIES_TAGS, SERIES_SEQUENCES, new int[] {Tag.NUMBER_OF_SERIES_RELATED_INSTANCES});
+        supported[Level.IMAGE.ordinal()] = allTags(PATIENT_TAGS, PATIENT_SEQUENCES, STUDY_TAGS, STUDY_SEQUENCES,
+            SERIES_TAGS, SERIES_SEQUENCES, INSTANCE_TAGS, INSTANCE_SEQUENCES);
+        return supported;
     }
 }

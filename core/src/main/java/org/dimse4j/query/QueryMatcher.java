@@ -3,6 +3,7 @@ package org.dimse4j.query;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.Tag;
@@ -21,7 +22,13 @@ import org.dimse4j.data.ValueRepresentation;
  *     holds the attribute. So does {@code *} for the VRs that allow wild cards (C.2.2.2.4: "Wild Card Matching on a
  *     value of "*" is equivalent to Universal Matching"), and a sequence key with no item, or whose items hold
  *     only universal keys (C.2.2.2.6; the items then only say what to return).</li>
- *     <li><b>Absent attribute</b>: a candidate that lacks the attribute of a non-universal key does not match.</li>
+ *     <li><b>Absent attribute</b>: a candidate that lacks the attribute of a non-universal key does not match, as
+ *     for a whole data set such as a worklist item (PS3.4 K.2.2.1.1.1: an unknown value fails to match), unless
+ *     the caller says that the SCP holds the attribute for every candidate
+ *     ({@link #matches(DataSet, DataSet, MatchOptions, IntPredicate)}, e.g. an archive index): then a candidate
+ *     without it has an unknown value and is matched as if it held it with a zero-length value (next rule; PS3.4
+ *     C.2.2.1.2). Keys the SCP does not support at all are the caller's to leave out of the identifier (C.2.2.1.3:
+ *     they are not matched, nor returned).</li>
  *     <li><b>Empty value</b>: a candidate that holds the attribute with a zero-length value (a sequence with no
  *     items) matches if {@link MatchOptions#emptyValueMatches()} (the default, after C.2.2.1.2: such a value is
  *     unknown, and matching against it succeeds), and does not otherwise.</li>
@@ -60,6 +67,9 @@ import org.dimse4j.data.ValueRepresentation;
  */
 public final class QueryMatcher
 {
+    /** No attribute is held for every candidate: an absent attribute does not match. */
+    private static final IntPredicate NOT_HELD = tag -> false;
+
     private QueryMatcher()
     {
     }
@@ -86,11 +96,31 @@ public final class QueryMatcher
      */
     public static boolean matches(final DataSet identifier, final DataSet candidate, final MatchOptions options)
     {
+        return matches(identifier, candidate, options, NOT_HELD);
+    }
+
+    /**
+     * Matches a candidate of which the SCP holds some attributes for every entity: an attribute it holds that the
+     * candidate lacks has an unknown value, and is matched as a zero-length value (PS3.4 C.2.2.1.2: "the value is
+     * considered unknown and all matching against the zero length Required Key shall be considered a successful
+     * match", when {@link MatchOptions#emptyValueMatches()}). This applies to the candidate's own attributes only;
+     * the items of its sequences are matched as whole data sets.
+     *
+     * @param identifier the request identifier: the keys.
+     * @param candidate  the entity to test.
+     * @param options    the SCP's choices.
+     * @param held       true for the tags of the attributes held for every candidate.
+     * @return true if every key matches, by the rules of the class comment.
+     * @throws IllegalArgumentException if a DA, TM or DT key is not a valid value or range.
+     */
+    public static boolean matches(final DataSet identifier, final DataSet candidate, final MatchOptions options,
+        final IntPredicate held)
+    {
         final int keyOffset = DateTimeMatching.offsetMinutes(identifier.string(Tag.TIMEZONE_OFFSET_FROM_UTC),
             DateTimeMatching.offsetMinutes(candidate.string(Tag.TIMEZONE_OFFSET_FROM_UTC), 0));
         final int valueOffset = DateTimeMatching.offsetMinutes(candidate.string(Tag.TIMEZONE_OFFSET_FROM_UTC),
             keyOffset);
-        return matchesItem(identifier, candidate, new Context(options, keyOffset, valueOffset));
+        return matchesItem(identifier, candidate, held, new Context(options, keyOffset, valueOffset));
     }
 
     /**
@@ -194,12 +224,13 @@ public final class QueryMatcher
     {
     }
 
-    private static boolean matchesItem(final DataSet keys, final DataSet candidate, final Context context)
+    private static boolean matchesItem(final DataSet keys, final DataSet candidate, final IntPredicate held,
+        final Context context)
     {
         for (int i = 0; i < keys.size(); i++)
         {
             final int tag = keys.tagAt(i);
-            if (isMatchingKey(tag) && !isUniversal(keys, tag) && !matchesKey(keys, tag, candidate, context))
+            if (isMatchingKey(tag) && !isUniversal(keys, tag) && !matchesKey(keys, tag, candidate, held, context))
             {
                 return false;
             }
@@ -208,12 +239,12 @@ public final class QueryMatcher
     }
 
     private static boolean matchesKey(final DataSet keys, final int tag, final DataSet candidate,
-        final Context context)
+        final IntPredicate held, final Context context)
     {
         final int candidateVr = candidate.vr(tag);
         if (candidateVr == DataSet.ABSENT)
         {
-            return false;
+            return held.test(tag) && context.options().emptyValueMatches();
         }
         final int keyVr = keys.vr(tag);
         if (keyVr == ValueRepresentation.SQ || candidateVr == ValueRepresentation.SQ)
@@ -287,7 +318,7 @@ public final class QueryMatcher
             boolean found = false;
             for (int i = 0; i < items.size() && !found; i++)
             {
-                found = matchesItem(keyItem, items.get(i), context);
+                found = matchesItem(keyItem, items.get(i), NOT_HELD, context);
             }
             if (!found)
             {

@@ -4,7 +4,6 @@ import org.dimse4j.archive.ArchiveIndex.Level;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.Tag;
 import org.dimse4j.query.MatchOptions;
-import org.dimse4j.query.QueryMatcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,10 +17,13 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * {@link ArchiveIndex} (incremental hierarchy, narrowed queries) against a brute-force oracle: the grouping of every
- * instance on every query that the index used before, kept here as it was. Random archives with shared patients,
- * studies and series, replacements that move instances between them, and random identifiers (single values, UID
- * lists, wild cards, ranges, empty and universal keys, every level, both models' keys) must give equal lists.
+ * {@link ArchiveIndex} (incremental hierarchy, narrowed queries, kept sequences shared between instances) against a
+ * brute-force oracle: the grouping of every instance on every query that the index used before, kept here as it was,
+ * matching with the index's key rules ({@link ArchiveIndex#supportedKeys}, {@link ArchiveIndex#matches}, tested on
+ * their own in {@link ArchiveIndexTest}). Random archives with shared patients, studies and series, replacements
+ * that move instances between them, and random identifiers (single values, UID lists, wild cards, ranges, empty and
+ * universal keys, sequence keys, keys not supported at the level, every level, both models' keys) must give equal
+ * lists.
  */
 class ArchiveIndexPropertyTest
 {
@@ -58,9 +60,10 @@ class ArchiveIndexPropertyTest
         List<DataSet> find(final Level level, final DataSet identifier, final MatchOptions options)
         {
             final List<DataSet> matches = new ArrayList<>();
+            final DataSet keys = ArchiveIndex.supportedKeys(level, identifier);
             for (final DataSet candidate : entities(level))
             {
-                if (QueryMatcher.matches(identifier, candidate, options))
+                if (ArchiveIndex.matches(keys, candidate, options))
                 {
                     matches.add(candidate);
                 }
@@ -74,17 +77,21 @@ class ArchiveIndexPropertyTest
             final DataSet entity = new DataSet();
             copy(first, entity, new int[] {Tag.SPECIFIC_CHARACTER_SET});
             copy(first, entity, ArchiveIndex.PATIENT_TAGS);
+            copy(first, entity, ArchiveIndex.PATIENT_SEQUENCES);
             if (level.ordinal() >= Level.STUDY.ordinal())
             {
                 copy(first, entity, ArchiveIndex.STUDY_TAGS);
+                copy(first, entity, ArchiveIndex.STUDY_SEQUENCES);
             }
             if (level.ordinal() >= Level.SERIES.ordinal())
             {
                 copy(first, entity, ArchiveIndex.SERIES_TAGS);
+                copy(first, entity, ArchiveIndex.SERIES_SEQUENCES);
             }
             if (level == Level.IMAGE)
             {
                 copy(first, entity, ArchiveIndex.INSTANCE_TAGS);
+                copy(first, entity, ArchiveIndex.INSTANCE_SEQUENCES);
                 return entity;
             }
             final TreeSet<String> studies = new TreeSet<>();
@@ -128,7 +135,12 @@ class ArchiveIndexPropertyTest
         {
             for (final int tag : tags)
             {
-                if (from.contains(tag))
+                if (from.sequence(tag) != null)
+                {
+                    to.putSequence(tag);
+                    from.sequence(tag).forEach(item -> to.addItemCopy(tag, item));
+                }
+                else if (from.contains(tag))
                 {
                     to.put(tag, from.vr(tag), from.bytes(tag).clone());
                 }
@@ -208,7 +220,32 @@ class ArchiveIndexPropertyTest
                 d.putString(Tag.MODALITY, modality);
             }
             optional(d, Tag.SERIES_NUMBER, Integer.toString(seriesNumber % 13), 10);
+            // sequences: mostly the same for the instances of a study or series (so the index shares them), not always
+            if (random.nextInt(3) != 0)
+            {
+                code(d.addItem(Tag.PROCEDURE_CODE_SEQUENCE), "P" + (random.nextInt(15) == 0 ? study + 1 : study) % 9);
+            }
+            if (random.nextInt(3) == 0)
+            {
+                final DataSet request = d.addItem(Tag.REQUEST_ATTRIBUTES_SEQUENCE);
+                request.putString(Tag.REQUESTED_PROCEDURE_ID, "RP" + seriesNumber % 5);
+                request.putString(Tag.SCHEDULED_PROCEDURE_STEP_ID, "SPS" + seriesNumber % 3);
+                if (random.nextInt(4) == 0)
+                {
+                    d.addItem(Tag.REQUEST_ATTRIBUTES_SEQUENCE).putString(Tag.REQUESTED_PROCEDURE_ID, "RP9");
+                }
+            }
+            if (random.nextInt(10) == 0)
+            {
+                d.putSequence(Tag.REFERENCED_PATIENT_SEQUENCE); // present, no item: an empty value
+            }
             return d;
+        }
+
+        private static void code(final DataSet item, final String value)
+        {
+            item.putString(Tag.CODE_VALUE, value).putString(Tag.CODING_SCHEME_DESIGNATOR, "99TEST")
+                .putString(Tag.CODE_MEANING, "Procedure " + value);
         }
 
         /** Usually the value; now and then absent, or present and empty. */
@@ -273,8 +310,33 @@ class ArchiveIndexPropertyTest
             {
                 keys.putString(Tag.MODALITY, random.nextBoolean() ? "CT" : "MR\\US");
             }
+            sequenceKeys(keys, level);
+            if (random.nextInt(5) == 0)
+            {
+                keys.putString(Tag.PATIENT_AGE, "042Y"); // not supported: never narrows the matches
+            }
             keys.putString(Tag.NUMBER_OF_STUDY_RELATED_INSTANCES, "");
             return keys;
+        }
+
+        private void sequenceKeys(final DataSet keys, final Level level)
+        {
+            switch (random.nextInt(8))
+            {
+                case 0 -> keys.putSequence(Tag.PROCEDURE_CODE_SEQUENCE);
+                case 1 -> keys.addItem(Tag.PROCEDURE_CODE_SEQUENCE).putString(Tag.CODE_VALUE, "P" + random.nextInt(9))
+                    .putString(Tag.CODE_MEANING, "");
+                case 2 -> keys.addItem(Tag.PROCEDURE_CODE_SEQUENCE).putString(Tag.CODE_MEANING, "Procedure P1*");
+                case 3 -> keys.addItem(Tag.REQUEST_ATTRIBUTES_SEQUENCE)
+                    .putString(Tag.REQUESTED_PROCEDURE_ID, "RP" + random.nextInt(6));
+                case 4 -> keys.addItem(Tag.REFERENCED_PATIENT_SEQUENCE)
+                    .putString(Tag.REFERENCED_SOP_INSTANCE_UID, "1.2.9");
+                default -> { }
+            }
+            if (level == Level.PATIENT && random.nextBoolean())
+            {
+                keys.putSequence(Tag.REQUEST_ATTRIBUTES_SEQUENCE); // not supported at PATIENT
+            }
         }
 
         private void uniqueKey(final DataSet keys, final int tag, final java.util.function.IntFunction<String> value,

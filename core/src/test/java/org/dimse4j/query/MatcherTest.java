@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.function.IntPredicate;
+
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.Tag;
 import org.dimse4j.data.VR;
@@ -172,6 +174,37 @@ class MatcherTest
         final DataSet k = key().putString(Tag.ACCESSION_NUMBER, "A1");
         assertTrue(QueryMatcher.matches(k, study()), "C.2.2.1.2: a zero-length value is unknown and matches");
         assertFalse(QueryMatcher.matches(k, study(), MatchOptions.DEFAULT.withEmptyValueMatches(false)));
+    }
+
+    /**
+     * C.2.2.1.2 for an SCP that holds an attribute for every entity (an archive index): a candidate without it has
+     * an unknown value, matched as a zero-length one; the other absent attributes, and those of sequence items, still
+     * fail a non-universal key.
+     */
+    @Test
+    void shouldMatchAHeldAttributeACandidateLacksAsUnknown()
+    {
+        final IntPredicate held = tag -> tag == Tag.STUDY_DESCRIPTION ||
+            tag == Tag.PROCEDURE_CODE_SEQUENCE || tag == Tag.REFERENCED_SOP_INSTANCE_UID;
+        final DataSet description = key().putString(Tag.STUDY_DESCRIPTION, "CHEST");
+        assertFalse(QueryMatcher.matches(description, study()), "not held: absent fails");
+        assertTrue(QueryMatcher.matches(description, study(), MatchOptions.DEFAULT, held));
+        assertFalse(QueryMatcher.matches(description, study(), MatchOptions.DEFAULT.withEmptyValueMatches(false),
+            held), "an unknown value matches only as a zero-length one does");
+        assertFalse(QueryMatcher.matches(key().putString(Tag.REFERRING_PHYSICIAN_NAME, "WHO"), study(),
+            MatchOptions.DEFAULT, held), "an attribute not held still fails");
+
+        final DataSet code = key();
+        code.addItem(Tag.PROCEDURE_CODE_SEQUENCE).putString(Tag.CODE_VALUE, "P1");
+        assertTrue(QueryMatcher.matches(code, study(), MatchOptions.DEFAULT, held), "a held sequence, absent");
+        final DataSet reference = key();
+        reference.addItem(Tag.REFERENCED_STUDY_SEQUENCE).putString(Tag.REFERENCED_SOP_INSTANCE_UID, "1.2");
+        final DataSet candidate = study();
+        candidate.addItem(Tag.REFERENCED_STUDY_SEQUENCE).putString(Tag.REFERENCED_SOP_CLASS_UID, "1.2.3");
+        assertFalse(QueryMatcher.matches(reference, candidate, MatchOptions.DEFAULT, held),
+            "items are whole: an attribute an item lacks fails, held or not");
+        candidate.sequence(Tag.REFERENCED_STUDY_SEQUENCE).get(0).putString(Tag.REFERENCED_SOP_INSTANCE_UID, "1.2");
+        assertTrue(QueryMatcher.matches(reference, candidate, MatchOptions.DEFAULT, held));
     }
 
     @Test
