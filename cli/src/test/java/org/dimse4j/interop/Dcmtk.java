@@ -201,6 +201,23 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
      */
     Run startDcmqrscp(final Path dir, final int port, final Map<String, Integer> destinations) throws IOException
     {
+        return startDcmqrscp(dir, port, destinations, new String[0]);
+    }
+
+    /**
+     * Starts DCMTK's Query/Retrieve SCP as {@link #startDcmqrscp(Path, int, Map)} does, with more options.
+     *
+     * @param dir          where its configuration and database go.
+     * @param port         its TCP port.
+     * @param destinations AE title to loopback port of each Move Destination (its HostTable).
+     * @param options      further dcmqrscp options, e.g. {@code -d} (its debug log also slows its responses down)
+     *                     or {@code +B} (store what arrives bit preserving).
+     * @return the running process.
+     * @throws IOException if its files cannot be written.
+     */
+    Run startDcmqrscp(final Path dir, final int port, final Map<String, Integer> destinations,
+        final String... options) throws IOException
+    {
         final StringBuilder hosts = new StringBuilder();
         destinations.forEach((aet, destPort) ->
             hosts.append(aet).append(" = (").append(aet).append(", ").append(LOOPBACK).append(", ").append(destPort)
@@ -219,7 +236,10 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
             "DCMQRSCP  " + db + "  RW  (200, 1024mb)  ANY",
             "AETable END",
             ""));
-        final Run scp = start("dcmqrscp", "-c", config.toString());
+        final List<String> args = new ArrayList<>(List.of(options));
+        args.add("-c");
+        args.add(config.toString());
+        final Run scp = start("dcmqrscp", args.toArray(String[]::new));
         awaitPort(port, 10_000, scp);
         return scp;
     }
