@@ -117,6 +117,20 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
      */
     Run start(final String name, final String... args)
     {
+        return start(null, name, args);
+    }
+
+    /**
+     * Starts a DCMTK tool as {@link #start(String, String...)} does, in a working directory of the caller's (movescu
+     * 3.6.7 with {@code +B} writes what it receives there, not under {@code -od}).
+     *
+     * @param workingDirectory its working directory, or null for the log directory.
+     * @param name             tool name.
+     * @param args             its arguments.
+     * @return the running process.
+     */
+    Run start(final Path workingDirectory, final String name, final String... args)
+    {
         final Path executable = tool(name);
         final List<String> command = new ArrayList<>();
         command.add(executable.toString());
@@ -129,7 +143,7 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
             }
             final Path log = logDir.resolve(String.format("%02d-%s.log", runs.size() + 1, name));
             final ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(logDir.toFile())
+                .directory((workingDirectory != null ? workingDirectory : logDir).toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -157,6 +171,21 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
     Run run(final String name, final String... args)
     {
         final Run run = start(name, args);
+        run.await();
+        return run;
+    }
+
+    /**
+     * Runs a DCMTK tool to its end in a working directory of the caller's.
+     *
+     * @param workingDirectory its working directory.
+     * @param name             tool name.
+     * @param args             its arguments.
+     * @return the finished process.
+     */
+    Run runIn(final Path workingDirectory, final String name, final String... args)
+    {
+        final Run run = start(workingDirectory, name, args);
         run.await();
         return run;
     }
