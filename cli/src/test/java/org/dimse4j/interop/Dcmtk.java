@@ -131,6 +131,12 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
      */
     Run start(final Path workingDirectory, final String name, final String... args)
     {
+        return start(workingDirectory, Map.of(), name, args);
+    }
+
+    private Run start(final Path workingDirectory, final Map<String, String> environment, final String name,
+        final String... args)
+    {
         final Path executable = tool(name);
         final List<String> command = new ArrayList<>();
         command.add(executable.toString());
@@ -148,6 +154,7 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().put("TCP_NODELAY", "1");
+            builder.environment().putAll(environment);
             final Run run = new Run(String.join(" ", command), builder.start(), log);
             synchronized (runs)
             {
@@ -186,6 +193,22 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
     Run runIn(final Path workingDirectory, final String name, final String... args)
     {
         final Run run = start(workingDirectory, name, args);
+        run.await();
+        return run;
+    }
+
+    /**
+     * Runs a DCMTK tool to its end with more environment variables, e.g. {@code TCP_BUFFER_LENGTH} (DCMTK then sets
+     * SO_SNDBUF and SO_RCVBUF of its socket to that many bytes).
+     *
+     * @param environment the variables.
+     * @param name        tool name.
+     * @param args        its arguments.
+     * @return the finished process.
+     */
+    Run run(final Map<String, String> environment, final String name, final String... args)
+    {
+        final Run run = start(null, environment, name, args);
         run.await();
         return run;
     }
