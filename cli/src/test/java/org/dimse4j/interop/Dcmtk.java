@@ -117,6 +117,26 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
      */
     Run start(final String name, final String... args)
     {
+        return start(null, name, args);
+    }
+
+    /**
+     * Starts a DCMTK tool as {@link #start(String, String...)} does, in a working directory of the caller's (movescu
+     * 3.6.7 with {@code +B} writes what it receives there, not under {@code -od}).
+     *
+     * @param workingDirectory its working directory, or null for the log directory.
+     * @param name             tool name.
+     * @param args             its arguments.
+     * @return the running process.
+     */
+    Run start(final Path workingDirectory, final String name, final String... args)
+    {
+        return start(workingDirectory, Map.of(), name, args);
+    }
+
+    private Run start(final Path workingDirectory, final Map<String, String> environment, final String name,
+        final String... args)
+    {
         final Path executable = tool(name);
         final List<String> command = new ArrayList<>();
         command.add(executable.toString());
@@ -129,11 +149,12 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
             }
             final Path log = logDir.resolve(String.format("%02d-%s.log", runs.size() + 1, name));
             final ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(logDir.toFile())
+                .directory((workingDirectory != null ? workingDirectory : logDir).toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().put("TCP_NODELAY", "1");
+            builder.environment().putAll(environment);
             final Run run = new Run(String.join(" ", command), builder.start(), log);
             synchronized (runs)
             {
@@ -157,6 +178,37 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
     Run run(final String name, final String... args)
     {
         final Run run = start(name, args);
+        run.await();
+        return run;
+    }
+
+    /**
+     * Runs a DCMTK tool to its end in a working directory of the caller's.
+     *
+     * @param workingDirectory its working directory.
+     * @param name             tool name.
+     * @param args             its arguments.
+     * @return the finished process.
+     */
+    Run runIn(final Path workingDirectory, final String name, final String... args)
+    {
+        final Run run = start(workingDirectory, name, args);
+        run.await();
+        return run;
+    }
+
+    /**
+     * Runs a DCMTK tool to its end with more environment variables, e.g. {@code TCP_BUFFER_LENGTH} (DCMTK then sets
+     * SO_SNDBUF and SO_RCVBUF of its socket to that many bytes).
+     *
+     * @param environment the variables.
+     * @param name        tool name.
+     * @param args        its arguments.
+     * @return the finished process.
+     */
+    Run run(final Map<String, String> environment, final String name, final String... args)
+    {
+        final Run run = start(null, environment, name, args);
         run.await();
         return run;
     }
@@ -201,6 +253,23 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
      */
     Run startDcmqrscp(final Path dir, final int port, final Map<String, Integer> destinations) throws IOException
     {
+        return startDcmqrscp(dir, port, destinations, new String[0]);
+    }
+
+    /**
+     * Starts DCMTK's Query/Retrieve SCP as {@link #startDcmqrscp(Path, int, Map)} does, with more options.
+     *
+     * @param dir          where its configuration and database go.
+     * @param port         its TCP port.
+     * @param destinations AE title to loopback port of each Move Destination (its HostTable).
+     * @param options      further dcmqrscp options, e.g. {@code -d} (its debug log also slows its responses down)
+     *                     or {@code +B} (store what arrives bit preserving).
+     * @return the running process.
+     * @throws IOException if its files cannot be written.
+     */
+    Run startDcmqrscp(final Path dir, final int port, final Map<String, Integer> destinations,
+        final String... options) throws IOException
+    {
         final StringBuilder hosts = new StringBuilder();
         destinations.forEach((aet, destPort) ->
             hosts.append(aet).append(" = (").append(aet).append(", ").append(LOOPBACK).append(", ").append(destPort)
@@ -219,7 +288,10 @@ final class Dcmtk implements AfterEachCallback, TestWatcher
             "DCMQRSCP  " + db + "  RW  (200, 1024mb)  ANY",
             "AETable END",
             ""));
-        final Run scp = start("dcmqrscp", "-c", config.toString());
+        final List<String> args = new ArrayList<>(List.of(options));
+        args.add("-c");
+        args.add(config.toString());
+        final Run scp = start("dcmqrscp", args.toArray(String[]::new));
         awaitPort(port, 10_000, scp);
         return scp;
     }

@@ -6,8 +6,6 @@ import org.dimse4j.ae.ContextRequest;
 import org.dimse4j.ae.Server;
 import org.dimse4j.archive.DirectoryStore;
 import org.dimse4j.data.DataSet;
-import org.dimse4j.data.Part10Info;
-import org.dimse4j.data.Part10Reader;
 import org.dimse4j.data.SyntheticInstance;
 import org.dimse4j.data.Tag;
 import org.dimse4j.data.TransferSyntax;
@@ -24,16 +22,17 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.dimse4j.interop.GetInteropTest.STUDY_A;
 import static org.dimse4j.interop.GetInteropTest.STUDY_B;
+import static org.dimse4j.interop.GetInteropTest.assertSameBytes;
+import static org.dimse4j.interop.GetInteropTest.dataSetBytes;
+import static org.dimse4j.interop.GetInteropTest.lastIncoming;
+import static org.dimse4j.interop.GetInteropTest.under;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,6 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * C-MOVE interoperability with DCMTK 3.6: DCMTK's movescu (its own {@code +P} Storage SCP as the destination, bit
  * preserving) against our qrscp, with a cancel and with unknown and unreachable destinations; our movescu against
  * DCMTK's dcmqrscp, and our SCU cancelling a long C-MOVE there. Loopback only.
+ * <p>
+ * Every moved data set is compared byte for byte with the stored one (see {@link GetInteropTest}), and the counters
+ * of the final responses are checked against PS3.4 C.4.2.1.6-9: no Number of Remaining Sub-operations in a final
+ * Success or Failure response, Remaining (optional there) = the sub-operations not begun in a Cancel response.
  */
 @Timeout(90)
 final class MoveInteropTest
@@ -54,29 +57,6 @@ final class MoveInteropTest
 
     @TempDir
     Path temp;
-
-    /** @return the data set bytes (after the file meta group) of the Part 10 files under a directory, by UID. */
-    private static Map<String, byte[]> dataSetBytes(final Path dir) throws IOException
-    {
-        final Map<String, byte[]> sets = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(dir))
-        {
-            for (final Path file : files.filter(MoveInteropTest::isInstanceFile).collect(Collectors.toList()))
-            {
-                final Part10Info info = Part10Reader.read(file);
-                final byte[] bytes = Files.readAllBytes(file);
-                sets.put(info.mediaStorageSopInstanceUid(), Arrays.copyOfRange(bytes, info.dataSetOffset(),
-                    bytes.length));
-            }
-        }
-        return sets;
-    }
-
-    private static void assertSameBytes(final Map<String, byte[]> expected, final Map<String, byte[]> actual)
-    {
-        assertEquals(expected.keySet(), actual.keySet());
-        expected.forEach((uid, bytes) -> assertArrayEquals(bytes, actual.get(uid), uid));
-    }
 
     private static long count(final Path dir) throws IOException
     {
@@ -97,8 +77,8 @@ final class MoveInteropTest
     {
         final Path archive = temp.resolve("archive");
         GetInteropTest.archive(archive);
-        final Map<String, byte[]> studyA = dataSetBytes(archive);
-        studyA.keySet().removeIf(uid -> !uid.startsWith(STUDY_A + "."));
+        final Map<String, byte[]> stored = dataSetBytes(archive);
+        final Map<String, byte[]> studyA = under(stored, STUDY_A + ".");
         assertEquals(5, studyA.size());
         final int port = Dcmtk.freePort();
         final int destPort = Dcmtk.freePort();
@@ -120,29 +100,31 @@ final class MoveInteropTest
             assertEquals(0, run.exitCode(), run.output());
             final String output = run.output();
             assertTrue(output.matches("(?s).*Received Final Move Response.*DIMSE Status *: 0x0000: Success.*"), output);
-            assertTrue(output.matches("(?s).*Completed Suboperations *: *5\\b.*"), output);
-            assertTrue(output.matches("(?s).*Failed Suboperations *: *0\\b.*"), output);
+            // the final Success response: the counters, no Remaining (PS3.4 C.4.2.1.6), no data set
+            final String last = lastIncoming(output, "C-MOVE RSP");
+            assertTrue(last.matches("(?s).*Remaining Suboperations *: none.*"), last);
+            assertTrue(last.matches("(?s).*Completed Suboperations *: 5\\b.*"), last);
+            assertTrue(last.matches("(?s).*Failed Suboperations *: 0\\b.*"), last);
+            assertTrue(last.matches("(?s).*Warning Suboperations *: 0\\b.*"), last);
+            assertTrue(last.matches("(?s).*Data Set *: none.*"), last);
             assertSameBytes(studyA, dataSetBytes(out));
 
-            // to movescu's own +P listener (it rewrites what it receives: data sets compared as elements)
+            // to movescu's own +P listener, bit preserving too (which then writes into its working directory)
             final Path own = Files.createDirectories(temp.resolve("dcmtk-own"));
-            final Dcmtk.Run run1 = dcmtk.run("movescu", "-S", "-aet", "MOVESCU", "-aec", "QRSCP",
-                "+P", Integer.toString(destPort), "-od", own.toString(), "-k", "QueryRetrieveLevel=STUDY",
+            final Dcmtk.Run run1 = dcmtk.runIn(own, "movescu", "-S", "-aet", "MOVESCU", "-aec", "QRSCP",
+                "+P", Integer.toString(destPort), "+B", "-od", own.toString(), "-k", "QueryRetrieveLevel=STUDY",
                 "-k", "StudyInstanceUID=" + STUDY_A, HOST, Integer.toString(port));
             assertEquals(0, run1.exitCode(), run1.output());
-            final Map<String, DataSet> storedA = GetInteropTest.dataSets(archive);
-            storedA.keySet().removeIf(uid -> !uid.startsWith(STUDY_A + "."));
-            assertEquals(storedA, GetInteropTest.dataSets(own));
+            assertSameBytes(studyA, dataSetBytes(own));
 
             // SERIES level
             final Path series = Files.createDirectories(temp.resolve("dcmtk-series"));
-            final Dcmtk.Run run2 = dcmtk.run("movescu", "-S", "-aem", "MOVESCU", "-aec", "QRSCP",
-                "+P", Integer.toString(destPort), "-od", series.toString(), "-k", "QueryRetrieveLevel=SERIES",
+            final Dcmtk.Run run2 = dcmtk.runIn(series, "movescu", "-S", "-aem", "MOVESCU", "-aec", "QRSCP",
+                "+P", Integer.toString(destPort), "+B", "-od", series.toString(), "-k", "QueryRetrieveLevel=SERIES",
                 "-k", "StudyInstanceUID=" + STUDY_A, "-k", "SeriesInstanceUID=" + STUDY_A + ".2",
                 HOST, Integer.toString(port));
             assertEquals(0, run2.exitCode(), run2.output());
-            assertEquals(List.of(STUDY_A + ".2.1", STUDY_A + ".2.2"),
-                List.copyOf(GetInteropTest.dataSets(series).keySet()));
+            assertSameBytes(under(stored, STUDY_A + ".2."), dataSetBytes(series));
 
             // our movescu against our qrscp, receiving with its own +P listener
             final Path ours = temp.resolve("ours");
@@ -152,9 +134,7 @@ final class MoveInteropTest
             assertEquals(0, result.exitCode(), result.err());
             assertTrue(result.out().contains("2 received; moved to MOVESCU: completed 2, failed 0, warning 0; " +
                 "status 0x0000"), result.out());
-            final Map<String, byte[]> studyB = dataSetBytes(archive);
-            studyB.keySet().removeIf(uid -> !uid.startsWith(STUDY_B + "."));
-            assertSameBytes(studyB, dataSetBytes(ours));
+            assertSameBytes(under(stored, STUDY_B + "."), dataSetBytes(ours));
         }
     }
 
@@ -182,6 +162,11 @@ final class MoveInteropTest
             final long arrived = count(out);
             assertTrue(arrived >= 1 && arrived < total, "arrived " + arrived + "\n" + output);
             assertTrue(output.matches("(?s).*Completed Suboperations *: *" + arrived + "\\b.*"), output);
+            // our Cancel response carries Remaining (optional there): the sub-operations not begun
+            final String last = lastIncoming(output, "C-MOVE RSP");
+            assertTrue(last.matches("(?s).*Remaining Suboperations *: " + (total - arrived) + "\\b.*"), last);
+            assertTrue(last.matches("(?s).*Failed Suboperations *: 0\\b.*"), last);
+            assertTrue(last.matches("(?s).*Data Set *: none.*"), last);
 
             // the SCP goes on: the whole study on a new association
             final Path all = Files.createDirectories(temp.resolve("all"));
@@ -222,6 +207,9 @@ final class MoveInteropTest
                 HOST, Integer.toString(port));
             assertTrue(dead.output().matches("(?s).*DIMSE Status *: 0xa702.*"), dead.output());
             assertTrue(dead.output().matches("(?s).*Failed Suboperations *: *5\\b.*"), dead.output());
+            final String deadLast = lastIncoming(dead.output(), "C-MOVE RSP");
+            assertTrue(deadLast.matches("(?s).*Remaining Suboperations *: none.*"), deadLast);
+            assertTrue(deadLast.matches("(?s).*Data Set *: present.*"), deadLast);
             final OurTool.Result ourDead = OurTool.run(dcmtk, "movescu", "-aec", "QRSCP", "-aem", "DEAD",
                 "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + STUDY_A, HOST, Integer.toString(port));
             assertEquals(1, ourDead.exitCode());
@@ -243,7 +231,6 @@ final class MoveInteropTest
     {
         final Path instances = temp.resolve("instances");
         GetInteropTest.archive(instances);
-        final Map<String, DataSet> stored = GetInteropTest.dataSets(instances);
         final int port = Dcmtk.freePort();
         final int destPort = Dcmtk.freePort();
         dcmtk.startDcmqrscp(temp, port, Map.of("MOVESCU", destPort));
@@ -253,6 +240,9 @@ final class MoveInteropTest
             files.sorted().forEach(f -> storescu.add(f.toString()));
         }
         assertEquals(0, dcmtk.run("storescu", storescu.toArray(String[]::new)).exitCode());
+        // what dcmqrscp sends is what it holds on disk (its default -B re-encodes what storescu sent)
+        final Map<String, byte[]> held = dataSetBytes(temp.resolve("db"));
+        assertEquals(7, held.size());
 
         final Path out = temp.resolve("from-dcmqrscp");
         final OurTool.Result result = OurTool.run(dcmtk, "movescu", "-S", "-aec", "DCMQRSCP", "+P",
@@ -261,9 +251,28 @@ final class MoveInteropTest
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("5 received; moved to MOVESCU: completed 5, failed 0, warning 0; " +
             "status 0x0000"), result.out());
-        final Map<String, DataSet> received = GetInteropTest.dataSets(out);
-        assertEquals(5, received.size());
-        received.forEach((uid, dataSet) -> assertEquals(stored.get(uid), dataSet, uid));
+        assertSameBytes(under(held, STUDY_A + "."), dataSetBytes(out));
+
+        // the final Success response as our SCU sees it: no Remaining, no Failed SOP Instance UID List
+        final Path outB = Files.createDirectories(temp.resolve("b"));
+        try (Server destination = ApplicationEntity.named("MOVESCU")
+            .acceptStorage(TransferSyntax.ALL_KNOWN, DirectoryStore.of(outB)).build()
+            .listen(new InetSocketAddress(HOST, destPort));
+            ClientAssociation assoc = ApplicationEntity.named("MOVESCU").dimseTimeoutMs(30_000).build()
+                .connect(HOST, port, "DCMQRSCP",
+                    ContextRequest.of(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE)))
+        {
+            final ClientAssociation.GetResult move = assoc.move(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE,
+                new DataSet().putString(Tag.QUERY_RETRIEVE_LEVEL, "STUDY").putString(Tag.STUDY_INSTANCE_UID, STUDY_B),
+                "MOVESCU", null);
+            assertEquals(Status.SUCCESS, move.status());
+            assertEquals(-1, move.remaining(), "Number of Remaining Sub-operations in a final Success response");
+            assertEquals(2, move.completed());
+            assertEquals(0, move.failed());
+            assertTrue(move.failedSopInstanceUids().isEmpty());
+            assertSameBytes(under(held, STUDY_B + "."), dataSetBytes(outB));
+            assertEquals(destPort, destination.port());
+        }
 
         // an unknown destination: DCMTK answers 0xA801 too
         final OurTool.Result unknown = OurTool.run(dcmtk, "movescu", "-S", "-aec", "DCMQRSCP", "-aem", "NOWHERE",
@@ -290,7 +299,8 @@ final class MoveInteropTest
             .acceptStorage(TransferSyntax.ALL_KNOWN, DirectoryStore.of(out)).build()
             .listen(new InetSocketAddress(HOST, destPort));
             ClientAssociation assoc = ApplicationEntity.named("MOVESCU").dimseTimeoutMs(30_000).build()
-                .connect(HOST, port, "DCMQRSCP", ContextRequest.of(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE)))
+                .connect(HOST, port, "DCMQRSCP",
+                    ContextRequest.of(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE)))
         {
             final AtomicBoolean cancelled = new AtomicBoolean();
             final ClientAssociation.GetResult result = assoc.move(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_MOVE,
@@ -312,13 +322,19 @@ final class MoveInteropTest
             assertEquals(Status.CANCEL, result.status());
             assertTrue(result.completed() >= 1 && result.completed() < total, "completed " + result.completed());
             assertEquals(0, result.failed());
-            assertTrue(count(out) < total, "arrived " + count(out));
+            assertTrue(result.failedSopInstanceUids().isEmpty(), "nothing failed: no Failed SOP Instance UID List");
+            assertEquals(total, result.completed() + result.remaining(), "remaining " + result.remaining());
+            // what arrived is complete, byte for byte as dcmqrscp holds it
+            final Map<String, byte[]> held = dataSetBytes(temp.resolve("db"));
+            final Map<String, byte[]> arrived = dataSetBytes(out);
+            assertEquals(result.completed(), arrived.size());
+            arrived.forEach((uid, bytes) -> assertArrayEquals(held.get(uid), bytes, uid));
             assertEquals(destPort, destination.port());
         }
     }
 
     /** Writes {@code total} CT instances of series {@code study.1} as {@code 1.dcm}, {@code 2.dcm}, ... */
-    private static void writeSeries(final Path dir, final String study, final int total, final int pixelBytes)
+    static void writeSeries(final Path dir, final String study, final int total, final int pixelBytes)
         throws IOException
     {
         for (int i = 1; i <= total; i++)

@@ -1,11 +1,17 @@
 package org.dimse4j.interop;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.dimse4j.ae.ApplicationEntity;
+import org.dimse4j.ae.ClientAssociation;
+import org.dimse4j.ae.ContextRequest;
 import org.dimse4j.data.DataSet;
 import org.dimse4j.data.Part10Info;
 import org.dimse4j.data.Part10Reader;
 import org.dimse4j.data.SyntheticInstance;
 import org.dimse4j.data.Tag;
+import org.dimse4j.data.Uid;
+import org.dimse4j.dimse.Status;
+import org.dimse4j.service.Verification;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,12 +19,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -29,7 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * C-FIND interoperability with DCMTK 3.6: DCMTK's findscu against our qrscp (instances stored into it by DCMTK's
- * storescu), and our findscu against DCMTK's dcmqrscp (instances stored into it by DCMTK's storescu). Loopback only.
+ * storescu), and our findscu against DCMTK's dcmqrscp (instances stored into it by DCMTK's storescu); a C-CANCEL
+ * during a long C-FIND both ways (DCMTK's {@code findscu --cancel} against our qrscp, our SCU against dcmqrscp).
+ * Loopback only.
  * <p>
  * The archive: 20 instances, 2 patients, 3 studies, 4 series:
  * <pre>
@@ -228,5 +239,118 @@ final class QueryInteropTest
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(Set.of(STUDY_B), uidsPrinted(r.out(), "0020,000d"));
         scp.destroy();
+    }
+
+    /** Writes {@code count} single-instance studies {@code root.1} ... {@code root.count} straight into a directory. */
+    private static void writeStudies(final Path dir, final String root, final int count) throws IOException
+    {
+        Files.createDirectories(dir);
+        for (int i = 1; i <= count; i++)
+        {
+            final String study = root + "." + i;
+            SyntheticInstance.write(dir.resolve(i + ".dcm"), CT, study + ".1.1", study, study + ".1", 16,
+                new DataSet().putString(Tag.PATIENT_NAME, "MANY^STUDIES").putString(Tag.PATIENT_ID, "PMANY"));
+        }
+    }
+
+    @Test
+    void dcmtkFindscuCancelsALongFindOfOurQrscp() throws IOException
+    {
+        // DCMTK's C-CANCEL-RQ, sent on the first Pending response, must land before the last one. Responses (about
+        // 200 bytes each) go out as fast as TCP takes them, so on a loaded machine all could sit in socket buffers
+        // before findscu reads the first: findscu's buffers are made small (4 KiB, TCP_BUFFER_LENGTH). Still our SCP
+        // reads the socket only while its send buffer is at most half full, so while findscu reads steadily the cancel
+        // can wait: it was seen after 128 to 192 responses normally, after up to 1344 when findscu was stopped for 1 s
+        // just after cancelling; with 600 a loaded run once sent them all
+        final int total = 3000;
+        final Path archive = temp.resolve("archive");
+        writeStudies(archive, ROOT + "50", total);
+        final int port = Dcmtk.freePort();
+        try (OurTool.Server server = OurTool.Server.start(port, "qrscp", "-aet", "QRSCP", "-od", archive.toString(),
+            Integer.toString(port)))
+        {
+            assertTrue(server.isAlive());
+            final Path out = Files.createDirectories(temp.resolve("cancelled"));
+            final Dcmtk.Run run = DCMTK.run(Map.of("TCP_BUFFER_LENGTH", "4096"), "findscu", "-v", "-S", "--cancel",
+                "1", "-aec", "QRSCP", "-X", "-od", out.toString(), "-k", "QueryRetrieveLevel=STUDY", "-k",
+                "StudyInstanceUID", HOST, Integer.toString(port));
+            final String output = run.output();
+            assertEquals(0, run.exitCode(), output);
+            assertTrue(output.contains("Sending Cancel Request"), output);
+            assertTrue(output.contains("Received Final Find Response (Cancel: MatchingTerminatedDueToCancelRequest)"),
+                output);
+            final long received;
+            try (Stream<Path> files = Files.list(out))
+            {
+                received = files.count();
+            }
+            assertTrue(received >= 1 && received < total, "matches received " + received + " of " + total);
+
+            // the SCP goes on: the whole list on a new association
+            try (ClientAssociation assoc = ApplicationEntity.named("FINDSCU").build().connect(HOST, port, "QRSCP",
+                ContextRequest.of(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND)))
+            {
+                final AtomicInteger all = new AtomicInteger();
+                assertEquals(Status.SUCCESS, assoc.find(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND,
+                    new DataSet().putString(Tag.QUERY_RETRIEVE_LEVEL, "STUDY").putString(Tag.STUDY_INSTANCE_UID, ""),
+                    match -> all.incrementAndGet()));
+                assertEquals(total, all.get());
+            }
+        }
+    }
+
+    @Test
+    void ourScuCancelsALongFindOfDcmqrscp() throws IOException
+    {
+        // one series of many instances, queried at IMAGE level (dcmqrscp's storage area keeps at most 200 studies);
+        // dcmqrscp runs with its debug log, which slows its responses to a few per millisecond: without it, all 400
+        // can be out before our C-CANCEL-RQ arrives on a loaded machine
+        final int total = 400;
+        final Path instances = Files.createDirectories(temp.resolve("instances"));
+        final String study = ROOT + "51";
+        for (int i = 1; i <= total; i++)
+        {
+            SyntheticInstance.write(instances.resolve(i + ".dcm"), CT, study + ".1." + i, study, study + ".1", 16);
+        }
+        final int port = Dcmtk.freePort();
+        final Dcmtk.Run scp = DCMTK.startDcmqrscp(temp, port, Map.of(), "-d");
+        assertEquals(0, DCMTK.run("storescu", "-aec", "DCMQRSCP", "+sd", HOST, Integer.toString(port),
+            instances.toString()).exitCode());
+        final DataSet keys = new DataSet().putString(Tag.QUERY_RETRIEVE_LEVEL, "IMAGE")
+            .putString(Tag.STUDY_INSTANCE_UID, study).putString(Tag.SERIES_INSTANCE_UID, study + ".1")
+            .putString(Tag.SOP_INSTANCE_UID, "");
+        try (ClientAssociation assoc = ApplicationEntity.named("FINDSCU").dimseTimeoutMs(30_000).build()
+            .connect(HOST, port, "DCMQRSCP", ContextRequest.of(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND),
+                ContextRequest.of(Verification.SOP_CLASS)))
+        {
+            // the whole list first (which also warms up our side)
+            final AtomicInteger all = new AtomicInteger();
+            assertEquals(Status.SUCCESS, assoc.find(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND, keys,
+                match -> all.incrementAndGet()));
+            assertEquals(total, all.get());
+
+            // then cancelled on its first match
+            final AtomicInteger matches = new AtomicInteger();
+            final int status = assoc.find(Uid.STUDY_ROOT_QUERY_RETRIEVE_INFORMATION_MODEL_FIND, keys, match ->
+            {
+                assertTrue(match.string(Tag.SOP_INSTANCE_UID).startsWith(study + ".1."), match.toString());
+                if (matches.incrementAndGet() == 1)
+                {
+                    try
+                    {
+                        assoc.cancel(assoc.findMessageId());
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new UncheckedIOException(ex);
+                    }
+                }
+            });
+            assertEquals(Status.CANCEL, status, Status.describe(status) + " after " + matches.get() + " matches");
+            assertTrue(matches.get() >= 1 && matches.get() < total, "matches " + matches.get() + " of " + total);
+            assertTrue(scp.output().contains("[status: Cancel: MatchingTerminatedDueToCancelRequest]"),
+                "dcmqrscp logs the cancel");
+            assertEquals(Status.SUCCESS, assoc.echo(), "the association goes on");
+        }
     }
 }

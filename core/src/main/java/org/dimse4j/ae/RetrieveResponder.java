@@ -16,6 +16,11 @@ import java.util.List;
  * counters (Remaining only where asked: Pending and Cancel), an Error Comment, and, in a final response other than
  * Success, the Failed SOP Instance UID List (0008,0058) as the data set. A data set larger than the send buffer's
  * room goes out over several duty cycles: {@link #flush} until it returns true.
+ * <p>
+ * When no sub-operation failed, a Cancel, Warning or Failure response carries no data set at all: PS3.4
+ * C.4.2.1.4.2 and C.4.3.1.3.2 ask for the list in those responses, and add that if no C-STORE
+ * sub-operation failed the list is absent and no data set is sent. DCMTK's dcmqrscp does the same; an empty list
+ * would give (0008,0058), VM 1-n, no value.
  */
 final class RetrieveResponder
 {

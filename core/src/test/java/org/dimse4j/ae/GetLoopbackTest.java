@@ -10,6 +10,8 @@ import org.dimse4j.data.Tag;
 import org.dimse4j.data.TransferSyntax;
 import org.dimse4j.data.Uid;
 import org.dimse4j.dimse.Status;
+import org.dimse4j.service.InstanceStore;
+import org.dimse4j.service.InstanceWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,12 +26,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Our C-GET SCU against our C-GET SCP over loopback: a study arrives byte for byte, cancel mid-way, and an instance
- * whose SOP class the SCU did not propose counts as failed.
+ * Our C-GET SCU against our C-GET SCP over loopback: a study arrives byte for byte, cancel mid-way (with the Failed
+ * SOP Instance UID List when a sub-operation had failed before), an instance whose SOP class the SCU did not propose
+ * counts as failed, and C-STOREs answered with a warning end the C-GET with 0xB000. The counters follow PS3.4
+ * C.4.3.1.5-8: no Number of Remaining Sub-operations in a final Success, Warning or Failure response.
  */
 @Timeout(30)
 class GetLoopbackTest
@@ -119,6 +124,8 @@ class GetLoopbackTest
             assertEquals(0, result.failed());
             assertEquals(0, result.warning());
             assertEquals(6, result.received().size());
+            assertEquals(-1, result.remaining(), "no Remaining in a final Success response");
+            assertTrue(result.failedSopInstanceUids().isEmpty());
             assertFalse(pendings.isEmpty());
             assertEquals(0, pendings.get(pendings.size() - 1).remaining());
             for (final Path file : result.received())
@@ -134,17 +141,21 @@ class GetLoopbackTest
                 .putString(Tag.SERIES_INSTANCE_UID, "1.2.3.200.1").putString(Tag.SOP_INSTANCE_UID, "1.2.3.200.1.2"),
                 tmp.resolve("out2"), null);
             assertEquals(Status.SUCCESS, image.status());
+            assertEquals(-1, image.remaining());
             assertEquals(1, image.received().size());
             assertArrayEquals(dataSet(stored.get("1.2.3.200.1.2")), dataSet(image.received().get(0)));
 
             final ClientAssociation.GetResult none = assoc.get(STUDY_ROOT, keys("STUDY", "9.9.9"),
                 tmp.resolve("out3"), null);
             assertEquals(Status.SUCCESS, none.status());
+            assertEquals(-1, none.remaining());
+            assertEquals(0, none.completed());
             assertTrue(none.received().isEmpty());
 
             final ClientAssociation.GetResult bad = assoc.get(STUDY_ROOT, keys("SERIES", "1.2.3.100"),
                 tmp.resolve("out4"), null);
             assertEquals(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, bad.status());
+            assertEquals(-1, bad.remaining(), "no Remaining in a final Failure response");
         }
     }
 
@@ -175,6 +186,7 @@ class GetLoopbackTest
             assertTrue(result.completed() >= 1 && result.completed() < 30, "completed " + result.completed());
             assertEquals(0, result.failed());
             assertEquals(30, result.completed() + result.remaining());
+            assertTrue(result.failedSopInstanceUids().isEmpty(), "nothing failed: no Failed SOP Instance UID List");
             assertEquals(result.completed(), result.received().size());
             final ClientAssociation.GetResult again = assoc.get(STUDY_ROOT, keys("STUDY", "1.2.3.300"),
                 tmp.resolve("again"), null);
@@ -194,6 +206,7 @@ class GetLoopbackTest
             final ClientAssociation.GetResult result = assoc.get(STUDY_ROOT, keys("STUDY", "1.2.3.400"),
                 tmp.resolve("out"), null);
             assertEquals(Status.SUB_OPERATIONS_COMPLETE_WITH_FAILURES, result.status());
+            assertEquals(-1, result.remaining(), "no Remaining in a final Warning response");
             assertEquals(2, result.completed());
             assertEquals(1, result.failed());
             assertEquals(List.of("1.2.3.400.1.19"), result.failedSopInstanceUids());
@@ -204,6 +217,7 @@ class GetLoopbackTest
             final ClientAssociation.GetResult result = assoc.get(STUDY_ROOT, keys("STUDY", "1.2.3.400"),
                 tmp.resolve("out2"), null);
             assertEquals(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, result.status());
+            assertEquals(-1, result.remaining(), "no Remaining in a final Failure response");
             assertEquals(3, result.failed());
             assertEquals(3, result.failedSopInstanceUids().size());
         }
@@ -241,6 +255,119 @@ class GetLoopbackTest
             final ClientAssociation.GetResult studyLevel = assoc.get(STUDY_ROOT, keys("PATIENT", "1.2.3.600")
                 .putString(Tag.PATIENT_ID, patientId), tmp.resolve("out3"), null);
             assertEquals(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, studyLevel.status());
+        }
+    }
+
+    /**
+     * A store that keeps every instance but answers every {@code every}-th C-STORE with {@code status}, a warning
+     * (also MoveLoopbackTest's destination).
+     */
+    static InstanceStore warningEvery(final int every, final int status, final InstanceStore store)
+    {
+        final AtomicInteger stores = new AtomicInteger();
+        return request ->
+        {
+            final InstanceWriter writer = store.open(request);
+            final boolean warn = stores.incrementAndGet() % every == 0;
+            return new InstanceWriter()
+            {
+                @Override
+                public void write(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+                    throws IOException
+                {
+                    writer.write(buffer, offset, length);
+                }
+
+                @Override
+                public int commit() throws IOException
+                {
+                    final int committed = writer.commit();
+                    return warn ? status : committed;
+                }
+
+                @Override
+                public void abort()
+                {
+                    writer.abort();
+                }
+            };
+        };
+    }
+
+    @Test
+    void shouldEndWithWarningWhenTheStoreAnswersWarnings() throws IOException
+    {
+        final Path dir = tmp.resolve("archive");
+        final ArchiveIndex index = archive(dir, "1.2.3.700", 1, 4, CT, 1000);
+        try (Server server = serve(dir, index); ClientAssociation assoc = connect(server, CT))
+        {
+            // every sub-operation a warning: Warning 0xB000 (PS3.4 C.4.3.3.1: "or all had warnings")
+            final List<ClientAssociation.GetResult> pendings = new ArrayList<>();
+            final ClientAssociation.GetResult all = assoc.get(STUDY_ROOT, keys("STUDY", "1.2.3.700"),
+                warningEvery(1, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS_WARNING, DirectoryStore.of(tmp.resolve("a"))),
+                pendings::add);
+            assertEquals(Status.SUB_OPERATIONS_COMPLETE_WITH_FAILURES, all.status(), Status.describe(all.status()));
+            assertEquals(-1, all.remaining(), "no Remaining in a final Warning response");
+            assertEquals(0, all.completed());
+            assertEquals(0, all.failed());
+            assertEquals(4, all.warning());
+            assertTrue(all.failedSopInstanceUids().isEmpty(), "none failed: no Failed SOP Instance UID List");
+            assertFalse(pendings.isEmpty());
+            for (final ClientAssociation.GetResult p : pendings)
+            {
+                assertEquals(4, p.remaining() + p.completed() + p.failed() + p.warning(), p.toString());
+                assertEquals(0, p.completed());
+            }
+
+            // every other one: Warning, with both counts; the instances were kept all the same
+            final Path half = tmp.resolve("half");
+            final ClientAssociation.GetResult some = assoc.get(STUDY_ROOT, keys("STUDY", "1.2.3.700"),
+                warningEvery(2, Status.COERCION_OF_DATA_ELEMENTS, DirectoryStore.of(half)), null);
+            assertEquals(Status.SUB_OPERATIONS_COMPLETE_WITH_FAILURES, some.status());
+            assertEquals(-1, some.remaining());
+            assertEquals(2, some.completed());
+            assertEquals(0, some.failed());
+            assertEquals(2, some.warning());
+            try (var files = Files.list(half))
+            {
+                assertEquals(4, files.filter(f -> f.toString().endsWith(".dcm")).count());
+            }
+        }
+    }
+
+    @Test
+    void shouldListTheFailedInstancesInACancelResponse() throws IOException
+    {
+        // the MR instance (1.2.3.800.1.19), first in the index, cannot be sent (its SOP class was not proposed): it
+        // fails at once; 18 CT instances follow
+        final Path dir = tmp.resolve("archive");
+        final ArchiveIndex index = archive(dir, "1.2.3.800", 1, 1, MR, 1000);
+        addTo(index, dir, "1.2.3.800", 1, 18, CT, 2000);
+        try (Server server = serve(dir, index); ClientAssociation assoc = connect(server, CT))
+        {
+            final AtomicBoolean cancelled = new AtomicBoolean();
+            final ClientAssociation.GetResult result = assoc.get(STUDY_ROOT, keys("STUDY", "1.2.3.800"),
+                tmp.resolve("out"), progress ->
+                {
+                    if (progress.failed() > 0 && cancelled.compareAndSet(false, true))
+                    {
+                        try
+                        {
+                            assoc.cancel(assoc.findMessageId());
+                        }
+                        catch (final IOException ex)
+                        {
+                            throw new java.io.UncheckedIOException(ex);
+                        }
+                    }
+                });
+            assertTrue(cancelled.get(), "a Pending response counted the failed sub-operation");
+            assertEquals(Status.CANCEL, result.status());
+            assertEquals(1, result.failed());
+            assertTrue(result.completed() < 18, "completed " + result.completed());
+            assertEquals(19, result.completed() + result.failed() + result.remaining());
+            assertEquals(List.of("1.2.3.800.1.19"), result.failedSopInstanceUids(),
+                "a Cancel response lists the failed sub-operations (PS3.4 C.4.3.1.3.2)");
         }
     }
 }

@@ -250,6 +250,81 @@ class MoveLoopbackTest
     }
 
     @Test
+    void shouldEndWithWarningWhenTheDestinationAnswersWarnings() throws IOException
+    {
+        final ArchiveIndex index = archive(tmp.resolve("archive"), "1.2.3.500", 3, 1000);
+        final Path out = tmp.resolve("dest");
+        try (Server warns = ApplicationEntity.named("DEST").acceptStorage(TransferSyntax.ALL_KNOWN,
+            GetLoopbackTest.warningEvery(1, Status.COERCION_OF_DATA_ELEMENTS, DirectoryStore.of(out))).build()
+            .listen(new InetSocketAddress("127.0.0.1", 0));
+            Server good = destination(tmp.resolve("good"), Set.of());
+            Server server = qrscp(index, AeTable.of(new RemoteAe("DEST", "127.0.0.1", warns.port()),
+                new RemoteAe("GOOD", "127.0.0.1", good.port())));
+            ClientAssociation assoc = connect(server))
+        {
+            final ClientAssociation.GetResult success = assoc.move(STUDY_ROOT, keys("1.2.3.500"), "GOOD", null);
+            assertEquals(Status.SUCCESS, success.status());
+            assertEquals(-1, success.remaining(), "no Remaining in a final Success response");
+            assertEquals(3, success.completed());
+
+            // every sub-operation a warning: Warning 0xB000 (PS3.4 C.4.2.3.1: "or all had warnings")
+            final List<ClientAssociation.GetResult> pendings = new ArrayList<>();
+            final ClientAssociation.GetResult result = assoc.move(STUDY_ROOT, keys("1.2.3.500"), "DEST",
+                pendings::add);
+            assertEquals(Status.SUB_OPERATIONS_COMPLETE_WITH_FAILURES, result.status(),
+                Status.describe(result.status()));
+            assertEquals(-1, result.remaining(), "no Remaining in a final Warning response");
+            assertEquals(0, result.completed());
+            assertEquals(0, result.failed());
+            assertEquals(3, result.warning());
+            assertTrue(result.failedSopInstanceUids().isEmpty(), "none failed: no Failed SOP Instance UID List");
+            for (final ClientAssociation.GetResult p : pendings)
+            {
+                assertEquals(3, p.remaining() + p.completed() + p.failed() + p.warning(), p.toString());
+            }
+            assertEquals(3, files(out).size(), "the destination kept them");
+        }
+    }
+
+    @Test
+    void shouldListTheFailedInstancesInACancelResponse() throws IOException
+    {
+        final int total = 100;
+        final ArchiveIndex index = archive(tmp.resolve("archive"), "1.2.3.600", total, 50_000);
+        // the first instance's file is gone: its sub-operation fails before the sub-association opens
+        Files.delete(stored.get("1.2.3.600.1.1"));
+        final Path out = tmp.resolve("dest");
+        try (Server dest = destination(out, Set.of());
+            Server server = qrscp(index, AeTable.of(new RemoteAe("DEST", "127.0.0.1", dest.port())));
+            ClientAssociation assoc = connect(server))
+        {
+            final AtomicBoolean cancelled = new AtomicBoolean();
+            final ClientAssociation.GetResult result = assoc.move(STUDY_ROOT, keys("1.2.3.600"), "DEST", p ->
+            {
+                if (p.failed() > 0 && cancelled.compareAndSet(false, true))
+                {
+                    try
+                    {
+                        assoc.cancel(assoc.findMessageId());
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new UncheckedIOException(ex);
+                    }
+                }
+            });
+            assertTrue(cancelled.get(), "a Pending response counted the failed sub-operation");
+            assertEquals(Status.CANCEL, result.status(), Status.describe(result.status()));
+            assertEquals(1, result.failed());
+            assertTrue(result.completed() < total - 1, "completed " + result.completed());
+            assertEquals(total, result.completed() + result.failed() + result.remaining());
+            assertEquals(List.of("1.2.3.600.1.1"), result.failedSopInstanceUids(),
+                "a Cancel response lists the failed sub-operations (PS3.4 C.4.2.1.4.2)");
+            assertEquals(result.completed(), files(out).size());
+        }
+    }
+
+    @Test
     void shouldAbortTheSubAssociationWhenTheOriginatorGoes() throws Exception
     {
         final int total = 300;

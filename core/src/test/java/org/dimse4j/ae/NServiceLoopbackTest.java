@@ -22,9 +22,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Our DIMSE-N SCU against our DIMSE-N SCP over loopback: each of the six requests reaches the handler with its
- * SOP class, instance, type id, attribute identifiers and data set, and its response comes back; operations without
- * a handler, SOP classes not served, failing handlers and unparseable data sets get the standard's statuses; the SCP
- * sends an N-EVENT-REPORT on the requesting association.
+ * SOP class, instance, type id, attribute identifiers and data set, and its response (status, instance, error comment,
+ * data set) comes back; operations without a handler or that a handler does not serve, SOP classes not served, failing
+ * handlers and unparseable data sets get the standard's statuses; the SCP sends an N-EVENT-REPORT on the requesting
+ * association.
  */
 @Timeout(60)
 class NServiceLoopbackTest
@@ -104,6 +105,14 @@ class NServiceLoopbackTest
             return NResponse.success(new DataSet().putString(Tag.PATIENT_ID, "CREATED"))
                 .withSopInstanceUid(sopInstance == null ? INSTANCE + ".99" : sopInstance);
         }
+
+        @Override
+        public NResponse nDelete(final NSession session, final String sopClass, final String sopInstance)
+        {
+            record("DELETE", session, sopClass, sopInstance, "", null);
+            return INSTANCE.equals(sopInstance) ? NResponse.success() :
+                NResponse.of(Status.NO_SUCH_SOP_INSTANCE, "no " + sopInstance + " here");
+        }
     }
 
     private static Server serve(final Recorder recorder) throws IOException
@@ -111,7 +120,10 @@ class NServiceLoopbackTest
         return ApplicationEntity.named("NSCP")
             .acceptVerification()
             .acceptNService(SOP_CLASS, TransferSyntax.UNCOMPRESSED, recorder)
-            .acceptNService(OTHER_CLASS, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), recorder)
+            .acceptNService(OTHER_CLASS, List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN), new NServiceHandler()
+            {
+                // serves nothing: every operation gets the interface's default answer
+            })
             .accept(UNHANDLED_CLASS, List.of(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))
             .build().listen(new InetSocketAddress("127.0.0.1", 0));
     }
@@ -158,7 +170,13 @@ class NServiceLoopbackTest
                 assertEquals("REPLY5", r.attributes().string(Tag.PATIENT_ID));
 
                 r = assoc.nDelete(SOP_CLASS, INSTANCE);
-                assertEquals(Status.UNRECOGNIZED_OPERATION, r.status(), "the handler does not serve N-DELETE");
+                assertEquals(Status.SUCCESS, r.status());
+                assertEquals(INSTANCE, r.sopInstanceUid(), "the N-DELETE-RSP names the deleted instance");
+                assertNull(r.errorComment());
+
+                r = assoc.nDelete(SOP_CLASS, INSTANCE + ".404");
+                assertEquals(Status.NO_SUCH_SOP_INSTANCE, r.status());
+                assertEquals("no " + INSTANCE + ".404 here", r.errorComment());
 
                 assertEquals(List.of(
                     "CREATE " + SOP_CLASS + " null  DOE^JANE from NSCU",
@@ -166,7 +184,9 @@ class NServiceLoopbackTest
                     "SET " + SOP_CLASS + " " + INSTANCE + " 1 DOE^JANE from NSCU",
                     "GET " + SOP_CLASS + " " + INSTANCE + " [" + Tag.PATIENT_NAME + ", " + Tag.PATIENT_ID + "] - from NSCU",
                     "ACTION " + SOP_CLASS + " " + INSTANCE + " 3 DOE^JANE from NSCU",
-                    "EVENT " + SOP_CLASS + " " + INSTANCE + " 5 - from NSCU"), recorder.calls);
+                    "EVENT " + SOP_CLASS + " " + INSTANCE + " 5 - from NSCU",
+                    "DELETE " + SOP_CLASS + " " + INSTANCE + "  - from NSCU",
+                    "DELETE " + SOP_CLASS + " " + INSTANCE + ".404  - from NSCU"), recorder.calls);
                 assertEquals(Status.SUCCESS, assoc.echo(), "the association is still in order");
             }
         }
@@ -181,6 +201,8 @@ class NServiceLoopbackTest
         {
             // accepted context, no handler: unrecognized operation
             assertEquals(Status.UNRECOGNIZED_OPERATION, assoc.nGet(UNHANDLED_CLASS, INSTANCE).status());
+            // a handler that does not serve the operation: the same
+            assertEquals(Status.UNRECOGNIZED_OPERATION, assoc.nDelete(OTHER_CLASS, INSTANCE).status());
             assertEquals(Status.UNRECOGNIZED_OPERATION,
                 assoc.nSet(UNHANDLED_CLASS, INSTANCE, new DataSet().putString(Tag.PATIENT_NAME, "X")).status());
             // a handler's context naming a SOP class nobody serves (DIMSE-N allows it to differ): no such SOP class
