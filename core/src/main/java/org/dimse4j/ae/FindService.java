@@ -347,6 +347,10 @@ final class FindService
         final int commandRoom = association.maxSendPduLength() + 6;
         while (active && work < MAX_RESPONSES_PER_TICK)
         {
+            if (!association.mayProduce())
+            {
+                return work;
+            }
             if (outRemaining > 0)
             {
                 final int n = provider.sendDataSet(association, contextId, out, outOffset, outRemaining);

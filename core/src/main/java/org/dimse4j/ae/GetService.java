@@ -275,6 +275,10 @@ final class GetService extends RetrieveService
     /** @return true when the file's data set is out (the file is closed then). */
     private boolean sendFileData(final DimseProvider provider, final Association association)
     {
+        if (!association.mayProduce())
+        {
+            return false;
+        }
         try
         {
             final long n = provider.sendDataSet(association, subContextId, file, filePosition, fileRemaining);

@@ -269,6 +269,10 @@ final class NServiceDispatcher implements NSession
         }
         if (outRemaining > 0)
         {
+            if (!association.mayProduce())
+            {
+                return work;
+            }
             final int n = provider.sendDataSet(association, outContextId, out, outOffset, outRemaining);
             outOffset += n;
             outRemaining -= n;
@@ -285,7 +289,7 @@ final class NServiceDispatcher implements NSession
         while ((next = outgoing.peek()) != null)
         {
             final int pending = association.pendingSendBytes();
-            if (pending + commandRoom > capacity)
+            if (pending + commandRoom > capacity || !association.mayProduce())
             {
                 break;
             }

@@ -36,7 +36,7 @@ final class RetrieveResponder
      */
     boolean flush(final DimseProvider provider, final Association association)
     {
-        if (outRemaining > 0)
+        if (outRemaining > 0 && association.mayProduce())
         {
             final int n = provider.sendDataSet(association, outContextId, out, outOffset, outRemaining);
             outOffset += n;

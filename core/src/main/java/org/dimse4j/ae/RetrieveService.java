@@ -220,7 +220,8 @@ abstract class RetrieveService
             }
             return SENT;
         }
-        if (association.pendingSendBytes() + association.maxSendPduLength() + 6 > association.sendBufferCapacity())
+        if (!association.mayProduce() ||
+            association.pendingSendBytes() + association.maxSendPduLength() + 6 > association.sendBufferCapacity())
         {
             return BLOCKED;
         }

@@ -1356,6 +1356,19 @@ public final class Association implements DulActionHandler, AutoCloseable
         return send == null ? 0 : send.capacity();
     }
 
+    /**
+     * Whether a service that produces output on its own (C-FIND responses, C-GET sub-operations, DIMSE-N messages)
+     * may start another PDU: while at most a quarter of the send buffer waits. Reading stops while more than half
+     * waits, so a burst started below a quarter always follows a duty cycle that read the peer's input, and a
+     * C-CANCEL from a peer that takes our output slowly is still seen between responses.
+     *
+     * @return true when the service side may queue more output now.
+     */
+    public boolean mayProduce()
+    {
+        return send != null && send.pending() <= send.capacity() / 4;
+    }
+
     /** @return the largest P-DATA-TF PDU we send: the peer's Maximum Length, capped by our own send limit. */
     public int peerMaxPduLength()
     {
