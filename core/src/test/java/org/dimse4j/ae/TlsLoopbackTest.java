@@ -7,8 +7,8 @@ import org.dimse4j.data.SyntheticInstance;
 import org.dimse4j.data.TransferSyntax;
 import org.dimse4j.service.Verification;
 import org.dimse4j.testing.RawPdu;
+import org.dimse4j.testing.TestKeys;
 import org.dimse4j.ul.AssociationException;
-import org.dimse4j.ul.TlsContexts;
 import org.dimse4j.ul.TlsSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,26 +27,23 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * TLS between our SCU and our SCP over loopback: certificates made at test time with the JDK's keytool (PKCS#12
- * key stores, exported PEM certificates), mutual authentication, a multi-megabyte C-STORE, configured protocols and
- * cipher suites (the session a JSSE peer sees), and the failures that must end the connection cleanly while the
- * server goes on serving.
+ * TLS between our SCU and our SCP over loopback: certificates made at test time with the JDK's keytool
+ * ({@link TestKeys}: PKCS#12 key stores, exported PEM certificates), mutual authentication, a multi-megabyte
+ * C-STORE, configured protocols and cipher suites (the session a JSSE peer sees), and the failures that must end the
+ * connection cleanly while the server goes on serving.
  */
 @Timeout(120)
 class TlsLoopbackTest
 {
     private static final String CT = "1.2.840.10008.5.1.4.1.1.2";
-    private static final char[] PASSWORD = "changeit".toCharArray();
 
     @TempDir
     static Path pki;
@@ -57,39 +54,13 @@ class TlsLoopbackTest
     @BeforeAll
     static void makeKeys() throws Exception
     {
-        for (final String who : List.of("server", "client", "stranger"))
-        {
-            keytool("-genkeypair", "-alias", who, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=" + who + ",O=dimse4j test", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-keystore", pki.resolve(who + ".p12").toString(), "-storetype", "PKCS12",
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD));
-            keytool("-exportcert", "-rfc", "-alias", who, "-keystore", pki.resolve(who + ".p12").toString(),
-                "-storepass", new String(PASSWORD), "-file", pki.resolve(who + ".pem").toString());
-        }
-    }
-
-    private static void keytool(final String... args) throws Exception
-    {
-        final String[] command = new String[args.length + 1];
-        command[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        System.arraycopy(args, 0, command, 1, args.length);
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "keytool finished");
-        assertEquals(0, process.exitValue(), "keytool " + String.join(" ", args) + ": " + output);
+        TestKeys.make(pki, "server", "client", "stranger");
     }
 
     /** Our key from its PKCS#12 store, trusting the PEM certificates of {@code trusted}. */
     private static TlsSettings tls(final String who, final String... trusted) throws IOException
     {
-        final KeyStore keys = who == null ? null : TlsContexts.pkcs12(pki.resolve(who + ".p12"), PASSWORD);
-        final List<java.security.cert.X509Certificate> certificates = new java.util.ArrayList<>();
-        for (final String peer : trusted)
-        {
-            certificates.addAll(TlsContexts.readCertificates(pki.resolve(peer + ".pem")));
-        }
-        final SSLContext context = TlsContexts.context(keys, PASSWORD, certificates);
-        return TlsSettings.of(context);
+        return TestKeys.tls(pki, who, trusted);
     }
 
     private static ApplicationEntity echoScp(final TlsSettings tls)
