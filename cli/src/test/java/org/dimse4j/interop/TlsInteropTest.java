@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,7 +30,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * TLS interoperability with DCMTK 3.6 ({@code +tls KEY CERT}, {@code +cf CA}, OpenSSL underneath) through our CLI
  * tools. A CA, a second (untrusted) CA, and server and client keys and certificates are made at test time with
- * {@code openssl} (RSA 2048, unencrypted PKCS#8 PEM keys, as DCMTK takes them). Loopback only.
+ * {@code openssl} (RSA 2048, unencrypted PKCS#8 PEM keys, as DCMTK takes them). Configured protocols and cipher
+ * suites ({@code --tls-protocols}, {@code +cs}) are checked against the session DCMTK reports ({@code -d}), with
+ * DCMTK's own {@code +cs} on the other side. Loopback only.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 final class TlsInteropTest
@@ -245,6 +250,108 @@ final class TlsInteropTest
                 .orElseThrow(() -> new AssertionError("not stored: " + uid));
             assertArrayEquals(dataSet(source), dataSet(match), "stored by DCMTK: " + match);
         }
+    }
+
+    /** Two TLS 1.2 suites that DCMTK's default profile (BCP 195 non-downgrading) offers for our RSA keys. */
+    private static final List<String> BCP195_SUITES =
+        List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+    /** A TLS 1.2 suite both sides support that DCMTK's default profile does not offer. */
+    private static final String CHACHA20_SUITE = "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
+    /** IANA names (as {@code +cs} takes them on both sides) to the OpenSSL names DCMTK prints; TLS 1.3 has one. */
+    private static final Map<String, String> OPENSSL_NAMES = Map.of(
+        BCP195_SUITES.get(0), "ECDHE-RSA-AES128-GCM-SHA256",
+        BCP195_SUITES.get(1), "ECDHE-RSA-AES256-GCM-SHA384",
+        CHACHA20_SUITE, "ECDHE-RSA-CHACHA20-POLY1305");
+    private static final Pattern TLS_DETAILS =
+        Pattern.compile("Protocol\\s*: (\\S+)\\s+D:\\s+Ciphersuite\\s*: ([A-Za-z0-9_-]+)");
+
+    /**
+     * @return protocol and cipher suite (by its IANA name) from the first TLS connection details DCMTK printed with
+     * {@code -d}.
+     */
+    private static List<String> dcmtkSession(final String output)
+    {
+        final Matcher matcher = TLS_DETAILS.matcher(output);
+        assertTrue(matcher.find(), "DCMTK -d printed its TLS connection details:\n" + output);
+        final String suite = OPENSSL_NAMES.entrySet().stream().filter(e -> e.getValue().equals(matcher.group(2)))
+            .map(Map.Entry::getKey).findFirst().orElse(matcher.group(2));
+        return List.of(matcher.group(1), suite);
+    }
+
+    /** @return a suite of {@link #BCP195_SUITES} that is not {@code picked}: configuring it must change the pick. */
+    private static String notPickedByItself(final String picked)
+    {
+        return BCP195_SUITES.stream().filter(suite -> !suite.equals(picked)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Our echoscp with {@code --tls-protocols TLSv1.2} against DCMTK's echoscu at its defaults (which offers TLS 1.3
+     * and the BCP 195 suites): TLS 1.2. With {@code +cs} added, the suite DCMTK reports is ours, chosen as one it
+     * offers that our server does not pick by itself. Restricted to a suite DCMTK's profile lacks, the server
+     * fails DCMTK's default handshake, goes on serving, and a DCMTK echoscu that adds that suite with its own
+     * {@code +cs} gets it.
+     */
+    @Test
+    void ourEchoscpNegotiatesOnlyItsConfiguredProtocolAndCipherSuiteWithDcmtk()
+    {
+        final List<String> byDefault;
+        try (OurTool.Server scp = ourEchoscp(concat(ourServerTls(), "--tls-protocols", "TLSv1.2")))
+        {
+            final Dcmtk.Run echoscu = dcmtkEchoscu(scp.port, concat(dcmtkClientTls(), "-d"));
+            assertEquals(0, echoscu.exitCode(), echoscu.output());
+            byDefault = dcmtkSession(echoscu.output());
+        }
+        assertEquals("TLSv1.2", byDefault.get(0), "--tls-protocols TLSv1.2 although DCMTK offers TLS 1.3");
+        final String suite = notPickedByItself(byDefault.get(1));
+        try (OurTool.Server scp = ourEchoscp(concat(ourServerTls(), "--tls-protocols", "TLSv1.2", "+cs", suite)))
+        {
+            final Dcmtk.Run echoscu = dcmtkEchoscu(scp.port, concat(dcmtkClientTls(), "-d"));
+            assertEquals(0, echoscu.exitCode(), echoscu.output());
+            assertEquals(List.of("TLSv1.2", suite), dcmtkSession(echoscu.output()), "+cs " + suite);
+        }
+        try (OurTool.Server scp = ourEchoscp(concat(ourServerTls(), "--tls-protocols", "TLSv1.2",
+            "+cs", CHACHA20_SUITE)))
+        {
+            final Dcmtk.Run profile = dcmtkEchoscu(scp.port, dcmtkClientTls());
+            assertNotEquals(0, profile.exitCode(), "no suite in common with DCMTK's default profile:\n" +
+                profile.output());
+            final Dcmtk.Run added = dcmtkEchoscu(scp.port, concat(dcmtkClientTls(), "+cs", CHACHA20_SUITE, "-d"));
+            assertEquals(0, added.exitCode(), "the server still serves:\n" + added.output());
+            assertEquals(List.of("TLSv1.2", CHACHA20_SUITE), dcmtkSession(added.output()));
+            assertTrue(scp.isAlive());
+        }
+    }
+
+    /**
+     * Our echoscu with {@code --tls-protocols TLSv1.2} against DCMTK's storescp at its defaults: DCMTK's log shows a
+     * TLS 1.2 session (TLS 1.3 when our echoscu is left at its defaults). With {@code +cs} added, the suite is ours,
+     * chosen as one that DCMTK accepts and does not pick by itself.
+     */
+    @Test
+    void ourEchoscuNegotiatesOnlyItsConfiguredProtocolAndCipherSuiteWithDcmtk()
+    {
+        final int port = Dcmtk.freePort();
+        final Dcmtk.Run storescp = DCMTK.start("storescp", "-d", "+tls", file("server.key"), file("server.pem"),
+            "+cf", file("ca.pem"), "-od", temp.toString(), String.valueOf(port));
+        Dcmtk.awaitPort(port, 10_000, storescp);
+        assertEquals("TLSv1.3", ourEchoscuSession(storescp, port).get(0), "our echoscu at its defaults");
+        final List<String> tls12 = ourEchoscuSession(storescp, port, "--tls-protocols", "TLSv1.2");
+        assertEquals("TLSv1.2", tls12.get(0), "--tls-protocols TLSv1.2 although DCMTK offers TLS 1.3");
+        final String suite = notPickedByItself(tls12.get(1));
+        assertEquals(List.of("TLSv1.2", suite), ourEchoscuSession(storescp, port, "--tls-protocols", "TLSv1.2",
+            "+cs", suite));
+    }
+
+    /** Runs our echoscu with TLS and {@code options} against DCMTK's storescp -d; returns the session DCMTK logged. */
+    private static List<String> ourEchoscuSession(final Dcmtk.Run storescp, final int port, final String... options)
+    {
+        final int logged = storescp.output().length();
+        final OurTool.Result result = OurTool.run(DCMTK, concat(concat(new String[] {"echoscu"}, dcmtkClientTls()),
+            concat(options, "-to", "5", HOST, String.valueOf(port))));
+        assertEquals(0, result.exitCode(), String.join(" ", options) + ": " + result.err());
+        Dcmtk.awaitTrue("DCMTK logged the session", 10_000,
+            () -> storescp.output().indexOf("END TLS CONNECTION DETAILS", logged) >= 0);
+        return dcmtkSession(storescp.output().substring(logged));
     }
 
     private static String uidOf(final Path file)

@@ -464,15 +464,33 @@ public final class Association implements DulActionHandler, AutoCloseable
         }
     }
 
+    /**
+     * Counts the PDVs of a P-DATA-TF, checking each as it goes. Where the PDVs will be delivered (Sta6, and Sta7 by
+     * AR-6), a PDV's Presentation-context-ID must name a context accepted for this association: it is a parameter of
+     * the PDU (PS3.8 Table 9-23) and presentation contexts are this layer's business, so one that names no accepted
+     * context is an invalid PDU (Evt19) answered by AA-8, A-ABORT source service-provider, reason
+     * invalid-PDU-parameter value, before any PDV of the PDU reaches the layer above.
+     */
     private int countPdvs(final int offset, final int length)
     {
+        final boolean delivered = machine.state() == State.STA6 || machine.state() == State.STA7;
         pDataDecoder.wrap(ring.buffer(), offset, length);
         int count = 0;
         while (pDataDecoder.nextPdv())
         {
+            if (delivered && transferSyntax(pDataDecoder.contextId()) == null)
+            {
+                throw contextNotAccepted(pDataDecoder.contextId());
+            }
             count++;
         }
         return count;
+    }
+
+    private static ProtocolException contextNotAccepted(final int contextId)
+    {
+        return new ProtocolException(AbortReason.INVALID_PDU_PARAMETER_VALUE,
+            "PDV on presentation context " + contextId + ", which was not accepted");
     }
 
     private void handlePdu(final int offset, final int length, final long position)
@@ -542,7 +560,9 @@ public final class Association implements DulActionHandler, AutoCloseable
         {
             failure = ex.getMessage();
         }
+        // AA-1 in Sta2 sends source service-user, reason 0, whatever the fault: say what is sent
         LOG.warn("{}: protocol error in {}: {}; aborting ({})", name, machine.state().label(), ex.getMessage(),
+            machine.state() == State.STA2 ? AbortReason.describe(AbortReason.SOURCE_SERVICE_USER, 0) :
             AbortReason.describe(AbortReason.SOURCE_SERVICE_PROVIDER, ex.abortReason()));
         machine.handleInvalidPdu(ex.abortReason());
         runPendingPrimitive();

@@ -138,6 +138,26 @@ final class TlsChannel implements ByteChannel
                     afterPostHandshake(result.getHandshakeStatus());
                     break;
 
+                case BUFFER_OVERFLOW:
+                    // JSSE checks for room before it checks that the whole record is here: when staged (room for
+                    // any record) underflows, the record that did not fit dst is still arriving
+                    if (unwrapStaged() != SSLEngineResult.Status.BUFFER_UNDERFLOW)
+                    {
+                        total += drainStaged(dst);
+                        break;
+                    }
+                    if (socketRead)
+                    {
+                        return total;
+                    }
+                    socketRead = true;
+                    final int more = readSocket();
+                    if (more <= 0)
+                    {
+                        return endOfInput(more, total);
+                    }
+                    break;
+
                 case BUFFER_UNDERFLOW:
                     if (socketRead)
                     {
@@ -145,20 +165,10 @@ final class TlsChannel implements ByteChannel
                     }
                     socketRead = true;
                     final int n = readSocket();
-                    if (n < 0)
+                    if (n <= 0)
                     {
-                        peerEnded();
-                        return total == 0 ? -1 : total;
+                        return endOfInput(n, total); // no second unwrap without new bytes (each allocates)
                     }
-                    if (n == 0)
-                    {
-                        return total; // nothing more yet: no second unwrap (each one allocates its result)
-                    }
-                    break;
-
-                case BUFFER_OVERFLOW:
-                    unwrapStaged();
-                    total += drainStaged(dst);
                     break;
 
                 case CLOSED:
@@ -523,7 +533,23 @@ final class TlsChannel implements ByteChannel
         }
     }
 
-    private void unwrapStaged() throws IOException
+    /**
+     * @param n      what the socket read returned: 0 (nothing yet) or -1 (end of stream).
+     * @param total  plaintext already put into the destination by this read.
+     * @return what {@link #read} returns.
+     */
+    private int endOfInput(final int n, final int total)
+    {
+        if (n < 0)
+        {
+            peerEnded();
+            return total == 0 ? -1 : total;
+        }
+        return total;
+    }
+
+    /** @return the status of unwrapping the next record into staged. */
+    private SSLEngineResult.Status unwrapStaged() throws IOException
     {
         staged.clear();
         try
@@ -533,6 +559,7 @@ final class TlsChannel implements ByteChannel
             {
                 inboundDone = true;
             }
+            return result.getStatus();
         }
         catch (final SSLException ex)
         {

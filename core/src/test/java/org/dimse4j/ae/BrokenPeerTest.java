@@ -2,26 +2,24 @@ package org.dimse4j.ae;
 
 import org.dimse4j.archive.DirectoryStore;
 import org.dimse4j.data.TransferSyntax;
-import org.dimse4j.service.Verification;
-import org.dimse4j.testing.RawPdu;
+import org.dimse4j.pdu.PduDescriptor;
+import org.dimse4j.testing.DirectMemory;
+import org.dimse4j.testing.HostilePeer;
 import org.dimse4j.testing.TruncatedStore;
+import org.dimse4j.ul.AssociationSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -31,15 +29,15 @@ import static org.junit.jupiter.api.Assertions.*;
  * The items of the hostile-peer list that {@link HostilePeerTest} does not cover, over real sockets on 127.0.0.1:
  * random garbage, a TLS ClientHello on the plain port, PDUs cut short (then closed, or left hanging until the ARTIM
  * timer), a PDV longer than the PDU that holds it, and peers that vanish in the middle of a data set, over and over,
- * after which no file is left and the direct memory (buffer pool MX bean) is back at its level. After each, the
- * server serves another association.
+ * after which no file is left and the direct memory (buffer pool MX bean) is back at its level. Every answer is
+ * compared byte for byte with what PS3.8 Table 9-10 prescribes in the state the peer left us in. While each broken
+ * peer is still connected, the server completes a C-ECHO on another association ({@link HostilePeer}), and again
+ * once the broken association is gone.
  */
 @Timeout(120)
 class BrokenPeerTest
 {
-    /** V1 of the spec vectors: an A-ASSOCIATE-RQ for Verification. */
-    private static final byte[] ASSOCIATE_RQ = org.dimse4j.pdu.Vectors.hex(org.dimse4j.pdu.Vectors.V1_HEX);
-    /** A-ABORT, source service-user (0), reason 0: AA-1 for an unrecognized PDU in Sta2. */
+    /** A-ABORT, source service-user (0), reason 0: AA-1 for an unrecognized PDU in Sta2 (and an A-ABORT to send). */
     private static final String ABORT_IN_STA2 = "07000000000400000000";
     /** A-ABORT, source service-provider (2), reason invalid-PDU-parameter-value (6): AA-8. */
     private static final String ABORT_INVALID_PARAMETER = "07000000000400000206";
@@ -48,6 +46,12 @@ class BrokenPeerTest
     @TempDir
     Path temp;
 
+    /**
+     * Random bytes in Sta2. The PDU-length of random bytes is a random 32-bit number: above every limit of ours, or
+     * (for the fixed-length PDUs) not 4. So each round is an unrecognized or invalid PDU (Evt19), answered in Sta2
+     * by AA-1: A-ABORT source 0, reason 0, exactly; never a plain close (AA-2 is for an A-ABORT received, Evt16, or
+     * ARTIM expiry, Evt18) and never a hang.
+     */
     @Test
     void shouldAbortRandomGarbage() throws Exception
     {
@@ -56,19 +60,38 @@ class BrokenPeerTest
             final Random random = new Random(7);
             for (int round = 0; round < 20; round++)
             {
-                final byte[] garbage = new byte[1 + random.nextInt(4096)];
+                final byte[] garbage = new byte[PduDescriptor.HEADER_LENGTH + random.nextInt(4096)];
                 random.nextBytes(garbage);
-                try (Socket socket = socket(server))
+                final int type = garbage[0] & 0xFF;
+                final long length = ByteBuffer.wrap(garbage, 2, 4).getInt() & 0xFFFF_FFFFL;
+                assertTrue(type < PduDescriptor.A_ASSOCIATE_RQ || type > PduDescriptor.A_ABORT ||
+                    length > AssociationSettings.DEFAULT_MAX_ASSOCIATE_PDU_LENGTH,
+                    "round " + round + ": the seed gives a header that is Evt19 whatever the state");
+                try (HostilePeer peer = HostilePeer.connect(server.port()))
                 {
-                    socket.getOutputStream().write(garbage);
-                    final byte[] answer = readPduOrEnd(socket.getInputStream());
-                    // whatever the first bytes, the answer is an A-ABORT or the connection closes; never a hang
-                    assertTrue(answer == null || answer[0] == 0x07 || answer[0] == 0x03,
-                        "round " + round + ": " + (answer == null ? "closed" : HexFormat.of().formatHex(answer)));
+                    peer.send(garbage);
+                    final byte[] answer = peer.answerWhileOthersAreServed();
+                    assertEquals(ABORT_IN_STA2, answer == null ? "closed" : HexFormat.of().formatHex(answer),
+                        "round " + round + ": PDU type 0x" + Integer.toHexString(type) + ", PDU-length " + length);
                 }
             }
             awaitNoAssociation(server);
-            assertServes(server);
+            HostilePeer.assertEchoes(server.port());
+        }
+    }
+
+    /** A well-formed A-ABORT in Sta2 is Evt16: AA-2 closes the connection and sends nothing, without waiting. */
+    @Test
+    void shouldCloseWithoutAnswerOnAnAbortInSta2() throws Exception
+    {
+        try (Server server = echoServer(); HostilePeer peer = HostilePeer.connect(server.port()))
+        {
+            final long start = System.nanoTime();
+            peer.send(HexFormat.of().parseHex(ABORT_IN_STA2));
+            assertNull(peer.answerWhileOthersAreServed(), "AA-2: closed, no PDU");
+            final long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waitedMs < 1_500, "closed at once, not by the 2 s ARTIM timer: " + waitedMs + " ms");
+            awaitNoAssociation(server);
         }
     }
 
@@ -80,69 +103,80 @@ class BrokenPeerTest
         new Random(1).nextBytes(hello);
         final byte[] head = HexFormat.of().parseHex("16030100c8010000c40303");
         System.arraycopy(head, 0, hello, 0, head.length);
-        try (Server server = echoServer(); Socket socket = socket(server))
+        try (Server server = echoServer(); HostilePeer peer = HostilePeer.connect(server.port()))
         {
-            socket.getOutputStream().write(hello);
-            assertEquals(ABORT_IN_STA2, HexFormat.of().formatHex(readPduOrEnd(socket.getInputStream())),
+            peer.send(hello);
+            final byte[] answer = peer.answerWhileOthersAreServed();
+            assertEquals(ABORT_IN_STA2, answer == null ? "closed" : HexFormat.of().formatHex(answer),
                 "PDU type 0x16 is not ours: AA-1");
-            assertServes(server);
         }
     }
 
+    /** Each cut-short PDU waits in Sta2 while the server serves another association; each close is AA-5. */
     @Test
     void shouldForgetAPduCutShortByAClose() throws Exception
     {
         try (Server server = echoServer())
         {
-            for (final int cut : new int[] {1, 5, 6, 50, ASSOCIATE_RQ.length - 1})
+            final List<HostilePeer> peers = new ArrayList<>();
+            try
             {
-                try (Socket socket = socket(server))
+                for (final int cut : new int[] {1, 5, 6, 50, HostilePeer.ASSOCIATE_RQ.length - 1})
                 {
-                    socket.getOutputStream().write(Arrays.copyOf(ASSOCIATE_RQ, cut));
+                    peers.add(HostilePeer.connect(server.port()).send(Arrays.copyOf(HostilePeer.ASSOCIATE_RQ, cut)));
+                }
+                HostilePeer.assertEchoes(server.port());
+                awaitAssociations(server, peers.size(), "the cut-short ones still waiting, the other one gone");
+            }
+            finally
+            {
+                for (final HostilePeer peer : peers)
+                {
+                    peer.close();
                 }
             }
             awaitNoAssociation(server);
-            assertServes(server);
+            HostilePeer.assertEchoes(server.port());
         }
     }
 
+    /** A PDU left hanging in Sta2: ARTIM expires (Evt18) and AA-2 closes the connection without a PDU. */
     @Test
     void shouldAbortAPduLeftHangingWhenTheArtimTimerExpires() throws Exception
     {
-        try (Server server = echoServer(); Socket socket = socket(server))
+        try (Server server = echoServer(); HostilePeer peer = HostilePeer.connect(server.port()))
         {
-            socket.getOutputStream().write(Arrays.copyOf(ASSOCIATE_RQ, 50));
             final long start = System.nanoTime();
-            final byte[] answer = readPduOrEnd(socket.getInputStream());
+            peer.send(Arrays.copyOf(HostilePeer.ASSOCIATE_RQ, 50));
+            final byte[] answer = peer.answerWhileOthersAreServed();
             final long waitedMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(answer == null || answer[0] == 0x07, "closed or aborted");
+            assertNull(answer, "AA-2: closed, no PDU");
             assertTrue(waitedMs >= 1_500 && waitedMs < 10_000, "ended by the 2 s ARTIM timer, after " + waitedMs);
             awaitNoAssociation(server);
-            assertServes(server);
+            HostilePeer.assertEchoes(server.port());
         }
     }
 
     @Test
     void shouldAbortAPdvLongerThanItsPdu() throws Exception
     {
-        try (Server server = echoServer(); Socket socket = socket(server))
+        try (Server server = echoServer())
         {
-            final OutputStream out = socket.getOutputStream();
-            out.write(ASSOCIATE_RQ);
-            assertEquals(0x02, readPduOrEnd(socket.getInputStream())[0], "A-ASSOCIATE-AC");
-            // P-DATA-TF of PDU-length 12 whose one PDV claims an item length of 100
-            out.write(HexFormat.of().parseHex("04000000000c" + "00000064" + "0103" + "000000000000"));
-            assertEquals(ABORT_INVALID_PARAMETER, HexFormat.of().formatHex(readPduOrEnd(socket.getInputStream())));
+            try (HostilePeer peer = HostilePeer.connect(server.port()).associate())
+            {
+                // P-DATA-TF of PDU-length 12 whose one PDV claims an item length of 100
+                peer.send(HexFormat.of().parseHex("04000000000c" + "00000064" + "0103" + "000000000000"));
+                final byte[] answer = peer.answerWhileOthersAreServed();
+                assertEquals(ABORT_INVALID_PARAMETER, answer == null ? "closed" : HexFormat.of().formatHex(answer));
+            }
             awaitNoAssociation(server);
-            assertServes(server);
+            HostilePeer.assertEchoes(server.port());
         }
     }
 
     @Test
     void shouldFreeEverythingWhenPeersVanishMidDataSet() throws Exception
     {
-        final BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-            .filter(pool -> "direct".equals(pool.getName())).findFirst().orElseThrow();
         final Path archive = temp.resolve("archive");
         final ApplicationEntity scp = ApplicationEntity.named("ARCHIVE").acceptVerification()
             .acceptStorage(TransferSyntax.ALL_KNOWN, DirectoryStore.of(archive)).build();
@@ -151,20 +185,20 @@ class BrokenPeerTest
         {
             vanishMidDataSet(server, scu, 0); // first use: thread-local buffers of the loop and the store
             awaitNoAssociation(server);
-            final long before = direct.getMemoryUsed();
+            final long before = DirectMemory.used();
             for (int i = 1; i <= 30; i++)
             {
                 vanishMidDataSet(server, scu, i);
             }
             awaitNoAssociation(server);
-            final long after = direct.getMemoryUsed();
+            final long after = DirectMemory.used();
             assertTrue(after - before < 1024 * 1024,
                 "direct memory back to its level after 30 vanished peers: before " + before + ", after " + after);
             try (Stream<Path> files = Files.walk(archive))
             {
                 assertEquals(0, files.filter(Files::isRegularFile).count(), "no file, partial or whole");
             }
-            assertServes(server);
+            HostilePeer.assertEchoes(server.port());
         }
     }
 
@@ -176,6 +210,7 @@ class BrokenPeerTest
         try
         {
             TruncatedStore.send(assoc, CT, "1.2.3.999." + n);
+            HostilePeer.assertEchoes(server.port()); // while this one hangs in the middle of its data set
         }
         finally
         {
@@ -190,47 +225,19 @@ class BrokenPeerTest
             .listen(new InetSocketAddress("127.0.0.1", 0));
     }
 
-    private static Socket socket(final Server server) throws IOException
-    {
-        final Socket socket = new Socket("127.0.0.1", server.port());
-        socket.setSoTimeout(15_000);
-        return socket;
-    }
-
     private static void awaitNoAssociation(final Server server) throws InterruptedException
     {
+        awaitAssociations(server, 0, "every broken association is gone");
+    }
+
+    private static void awaitAssociations(final Server server, final int count, final String what)
+        throws InterruptedException
+    {
         final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (server.openAssociations() > 0 && System.nanoTime() < deadline)
+        while (server.openAssociations() != count && System.nanoTime() < deadline)
         {
             Thread.sleep(5);
         }
-        assertEquals(0, server.openAssociations(), "every broken association is gone");
-    }
-
-    private static void assertServes(final Server server) throws IOException
-    {
-        try (ClientAssociation assoc = ApplicationEntity.named("CHECK").dimseTimeoutMs(5_000).build()
-            .connect("127.0.0.1", server.port(), "ANY", ContextRequest.of(Verification.SOP_CLASS)))
-        {
-            assertEquals(0, assoc.echo());
-            assoc.release();
-        }
-    }
-
-    /** @return the next PDU, or null if the peer closed (or reset) first; fails on a read timeout. */
-    private static byte[] readPduOrEnd(final InputStream in) throws IOException
-    {
-        try
-        {
-            return RawPdu.read(in);
-        }
-        catch (final SocketTimeoutException ex)
-        {
-            throw new AssertionError("no answer and no close within the read timeout", ex);
-        }
-        catch (final EOFException | java.net.SocketException closed)
-        {
-            return null;
-        }
+        assertEquals(count, server.openAssociations(), what);
     }
 }

@@ -360,4 +360,76 @@ class MoveLoopbackTest
             Thread.sleep(10);
         }
     }
+
+    /**
+     * A destination that accepts the association and then refuses C-STOREs with 0xA700 (Out of Resources): each
+     * refused sub-operation counts as Failed, and its SOP Instance UID goes into the Failed SOP Instance UID List of
+     * the final response (PS3.4 C.4.2.3.1). All refused: Refused 0xA702 (all sub-operations failed), Completed 0,
+     * Failed 3. One of three refused: Warning 0xB000 (Sub-operations Complete - One or more Failures), Completed 2,
+     * Failed 1, and only that instance listed. Warning stays 0 and nothing refused is left in the destination.
+     */
+    @Test
+    void shouldCountStoresTheDestinationRefusesAsFailed() throws IOException
+    {
+        final ArchiveIndex index = archive(tmp.resolve("archive"), "1.2.3.500", 3, 1000);
+        final Path allOut = tmp.resolve("refusing");
+        final Path partOut = tmp.resolve("partly");
+        final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        final DirectoryStore partStore = DirectoryStore.of(partOut);
+        final org.dimse4j.service.InstanceStore refuseAll = request ->
+        {
+            attempts.incrementAndGet();
+            throw new org.dimse4j.service.InstanceStore.StoreRefusedException(Status.OUT_OF_RESOURCES,
+                "test: refusing " + request.sopInstanceUid());
+        };
+        final org.dimse4j.service.InstanceStore refuseOne = request ->
+        {
+            if ("1.2.3.500.1.2".equals(request.sopInstanceUid()))
+            {
+                throw new org.dimse4j.service.InstanceStore.StoreRefusedException(Status.OUT_OF_RESOURCES,
+                    "test: refusing " + request.sopInstanceUid());
+            }
+            return partStore.open(request);
+        };
+        try (Server refusing = ApplicationEntity.named("REFUSING").acceptStorage(TransferSyntax.ALL_KNOWN, refuseAll)
+            .build().listen(new InetSocketAddress("127.0.0.1", 0));
+            Server partly = ApplicationEntity.named("PARTLY").acceptStorage(TransferSyntax.ALL_KNOWN, refuseOne)
+                .build().listen(new InetSocketAddress("127.0.0.1", 0));
+            Server server = qrscp(index, AeTable.of(new RemoteAe("REFUSING", "127.0.0.1", refusing.port()),
+                new RemoteAe("PARTLY", "127.0.0.1", partly.port())));
+            ClientAssociation assoc = connect(server))
+        {
+            final List<ClientAssociation.GetResult> pendings = new ArrayList<>();
+            final ClientAssociation.GetResult all = assoc.move(STUDY_ROOT, keys("1.2.3.500"), "REFUSING",
+                pendings::add);
+            assertEquals(3, attempts.get(), "the association was accepted and every C-STORE tried");
+            assertEquals(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, all.status(), "every sub-operation failed");
+            assertEquals(0, all.completed());
+            assertEquals(3, all.failed());
+            assertEquals(0, all.warning());
+            assertEquals(Set.of("1.2.3.500.1.1", "1.2.3.500.1.2", "1.2.3.500.1.3"),
+                Set.copyOf(all.failedSopInstanceUids()));
+            assertEquals(3, all.failedSopInstanceUids().size(), "each listed once");
+            for (final ClientAssociation.GetResult p : pendings)
+            {
+                assertEquals(Status.PENDING, p.status());
+                assertEquals(0, p.completed(), "pending: none completed");
+                assertEquals(3, p.remaining() + p.completed() + p.failed() + p.warning(), "pending counters");
+            }
+            assertTrue(files(allOut).isEmpty());
+
+            final ClientAssociation.GetResult part = assoc.move(STUDY_ROOT, keys("1.2.3.500"), "PARTLY", null);
+            assertEquals(Status.SUB_OPERATIONS_COMPLETE_WITH_FAILURES, part.status(), "some completed, one failed");
+            assertEquals(2, part.completed());
+            assertEquals(1, part.failed());
+            assertEquals(0, part.warning());
+            assertEquals(List.of("1.2.3.500.1.2"), part.failedSopInstanceUids());
+            final Set<String> arrived = new java.util.HashSet<>();
+            for (final Path file : files(partOut))
+            {
+                arrived.add(Part10Reader.read(file).mediaStorageSopInstanceUid());
+            }
+            assertEquals(Set.of("1.2.3.500.1.1", "1.2.3.500.1.3"), arrived, "only the accepted ones stored");
+        }
+    }
 }

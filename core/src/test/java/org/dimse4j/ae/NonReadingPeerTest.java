@@ -6,6 +6,7 @@ import org.dimse4j.data.TransferSyntax;
 import org.dimse4j.pdu.AssociateEncoder;
 import org.dimse4j.pdu.AssociatePdu;
 import org.dimse4j.pdu.PduDescriptor;
+import org.dimse4j.testing.DirectMemory;
 import org.dimse4j.ul.AssociationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,17 +20,26 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A peer that accepts the association and then reads nothing: our SCU's writes back off (its send buffer is fixed,
- * the kernel's fills) and the DIMSE timeout ends the wait with an A-ABORT instead of hanging.
+ * the kernel's fills), its direct memory stays bounded (buffer pool MX bean, sampled while it waits), and the DIMSE
+ * timeout ends the wait with an A-ABORT instead of hanging.
  */
 @Timeout(60)
 class NonReadingPeerTest
 {
     private static final String CT = "1.2.840.10008.5.1.4.1.1.2";
+    /**
+     * Direct memory our SCU may add while a 20 MB data set waits on a deaf peer: its receive ring, send buffer and
+     * file-transfer buffer, far below the data set. Unbounded buffering would take the 20 MB.
+     */
+    private static final long DIRECT_MEMORY_BOUND = 8L << 20;
 
     @TempDir
     Path temp;
@@ -68,6 +78,18 @@ class NonReadingPeerTest
             }, "deaf-peer");
             peer.start();
             final ApplicationEntity scu = ApplicationEntity.named("SCU").dimseTimeoutMs(2_000).build();
+            final long directBefore = DirectMemory.used();
+            final AtomicLong directPeak = new AtomicLong(directBefore);
+            final AtomicBoolean storing = new AtomicBoolean(true);
+            final Thread sampler = new Thread(() ->
+            {
+                while (storing.get())
+                {
+                    directPeak.accumulateAndGet(DirectMemory.used(), Math::max);
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }, "direct-memory-sampler");
+            sampler.start();
             final long start = System.nanoTime();
             try (ClientAssociation assoc = scu.connect("127.0.0.1", listener.getLocalPort(), "DEAF",
                 ContextRequest.of(CT, java.util.List.of(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN))))
@@ -78,10 +100,18 @@ class NonReadingPeerTest
             }
             finally
             {
+                storing.set(false);
+                sampler.join(5_000);
                 done.countDown();
                 peer.join(5_000);
             }
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "gave up within the timeout");
+            final long peakGrowth = Math.max(directPeak.get(), DirectMemory.used()) - directBefore;
+            assertTrue(peakGrowth < DIRECT_MEMORY_BOUND, "direct memory grew by " + peakGrowth +
+                " bytes at most while the 20 MB data set waited on a peer that reads nothing (bound " +
+                DIRECT_MEMORY_BOUND + ")");
+            final long kept = DirectMemory.used() - directBefore;
+            assertTrue(kept < 1 << 20, "the association's buffers are freed once it is closed: " + kept + " kept");
         }
     }
 }

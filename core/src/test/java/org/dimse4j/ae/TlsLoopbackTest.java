@@ -6,8 +6,9 @@ import org.dimse4j.data.Part10Reader;
 import org.dimse4j.data.SyntheticInstance;
 import org.dimse4j.data.TransferSyntax;
 import org.dimse4j.service.Verification;
+import org.dimse4j.testing.RawPdu;
+import org.dimse4j.testing.TestKeys;
 import org.dimse4j.ul.AssociationException;
-import org.dimse4j.ul.TlsContexts;
 import org.dimse4j.ul.TlsSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,31 +16,34 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.Arrays;
-import java.util.List;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * TLS between our SCU and our SCP over loopback: certificates made at test time with the JDK's keytool (PKCS#12
- * key stores, exported PEM certificates), mutual authentication, a multi-megabyte C-STORE, and the failures that
- * must end the connection cleanly while the server goes on serving.
+ * TLS between our SCU and our SCP over loopback: certificates made at test time with the JDK's keytool
+ * ({@link TestKeys}: PKCS#12 key stores, exported PEM certificates), mutual authentication, a multi-megabyte
+ * C-STORE, configured protocols and cipher suites (the session a JSSE peer sees), and the failures that must end the
+ * connection cleanly while the server goes on serving.
  */
 @Timeout(120)
 class TlsLoopbackTest
 {
     private static final String CT = "1.2.840.10008.5.1.4.1.1.2";
-    private static final char[] PASSWORD = "changeit".toCharArray();
 
     @TempDir
     static Path pki;
@@ -50,39 +54,13 @@ class TlsLoopbackTest
     @BeforeAll
     static void makeKeys() throws Exception
     {
-        for (final String who : List.of("server", "client", "stranger"))
-        {
-            keytool("-genkeypair", "-alias", who, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=" + who + ",O=dimse4j test", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-keystore", pki.resolve(who + ".p12").toString(), "-storetype", "PKCS12",
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD));
-            keytool("-exportcert", "-rfc", "-alias", who, "-keystore", pki.resolve(who + ".p12").toString(),
-                "-storepass", new String(PASSWORD), "-file", pki.resolve(who + ".pem").toString());
-        }
-    }
-
-    private static void keytool(final String... args) throws Exception
-    {
-        final String[] command = new String[args.length + 1];
-        command[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        System.arraycopy(args, 0, command, 1, args.length);
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "keytool finished");
-        assertEquals(0, process.exitValue(), "keytool " + String.join(" ", args) + ": " + output);
+        TestKeys.make(pki, "server", "client", "stranger");
     }
 
     /** Our key from its PKCS#12 store, trusting the PEM certificates of {@code trusted}. */
     private static TlsSettings tls(final String who, final String... trusted) throws IOException
     {
-        final KeyStore keys = who == null ? null : TlsContexts.pkcs12(pki.resolve(who + ".p12"), PASSWORD);
-        final List<java.security.cert.X509Certificate> certificates = new java.util.ArrayList<>();
-        for (final String peer : trusted)
-        {
-            certificates.addAll(TlsContexts.readCertificates(pki.resolve(peer + ".pem")));
-        }
-        final SSLContext context = TlsContexts.context(keys, PASSWORD, certificates);
-        return TlsSettings.of(context);
+        return TestKeys.tls(pki, who, trusted);
     }
 
     private static ApplicationEntity echoScp(final TlsSettings tls)
@@ -207,6 +185,144 @@ class TlsLoopbackTest
                 server.port(), "TLSSCP", ContextRequest.of(Verification.SOP_CLASS)))
             {
                 assertEquals(0, plain.echo());
+            }
+        }
+    }
+
+    /** ECDSA suites (our test keys are EC): one TLS 1.2 suite to configure, one to miss it with. */
+    private static final String SUITE = "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256";
+    private static final String OTHER_SUITE = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+
+    /** What a JSSE peer saw of its handshake with us. */
+    private record Negotiated(String protocol, String cipherSuite)
+    {
+        static Negotiated of(final SSLSocket socket)
+        {
+            return new Negotiated(socket.getSession().getProtocol(), socket.getSession().getCipherSuite());
+        }
+    }
+
+    /**
+     * Our server restricted to TLS 1.2 and one cipher suite, against a JSSE client that offers the JDK's defaults
+     * (TLS 1.3 and 1.2, every default suite): the session is TLS 1.2 with that suite, where the same client gets
+     * TLS 1.3 and another suite from a server left at its defaults.
+     */
+    @Test
+    void shouldNegotiateOnlyTheConfiguredProtocolAndCipherSuiteAsAcceptor() throws Exception
+    {
+        final Negotiated defaults;
+        try (Server server = echoScp(tls("server", "client")).listen(new InetSocketAddress("127.0.0.1", 0)))
+        {
+            defaults = jsseRequestor(server.port());
+        }
+        assertEquals("TLSv1.3", defaults.protocol(), "by default: " + defaults);
+        assertNotEquals(SUITE, defaults.cipherSuite(), "by default: " + defaults);
+        try (Server server = echoScp(tls("server", "client").protocols("TLSv1.2").cipherSuites(SUITE))
+            .listen(new InetSocketAddress("127.0.0.1", 0)))
+        {
+            assertEquals(new Negotiated("TLSv1.2", SUITE), jsseRequestor(server.port()));
+        }
+    }
+
+    /** As the acceptor test, the other way round: our requestor restricted, a JSSE acceptor at the JDK's defaults. */
+    @Test
+    void shouldNegotiateOnlyTheConfiguredProtocolAndCipherSuiteAsRequestor() throws Exception
+    {
+        final Negotiated defaults = jsseAcceptor(tls("client", "server"));
+        assertEquals("TLSv1.3", defaults.protocol(), "by default: " + defaults);
+        assertNotEquals(SUITE, defaults.cipherSuite(), "by default: " + defaults);
+        assertEquals(new Negotiated("TLSv1.2", SUITE),
+            jsseAcceptor(tls("client", "server").protocols("TLSv1.2").cipherSuites(SUITE)));
+    }
+
+    /**
+     * TLS 1.3 only against TLS 1.2 only, and two disjoint cipher suites: the handshake fails with a clear message,
+     * the failed association is gone, and the server serves a requestor whose TLS settings meet its own.
+     */
+    @Test
+    void shouldFailTheHandshakeWhenProtocolsOrCipherSuitesDoNotMeetAndKeepServing() throws Exception
+    {
+        try (Server server = echoScp(tls("server", "client").protocols("TLSv1.3"))
+            .listen(new InetSocketAddress("127.0.0.1", 0)))
+        {
+            final AssociationException ex = assertThrows(AssociationException.class,
+                () -> echoClient(tls("client", "server").protocols("TLSv1.2"), server.port()));
+            assertTrue(ex.getMessage().contains("TLS handshake failed"), ex.getMessage());
+            assertEquals(0, awaitNoAssociations(server));
+            assertServes(server, tls("client", "server"));
+        }
+        try (Server server = echoScp(tls("server", "client").protocols("TLSv1.2").cipherSuites(SUITE))
+            .listen(new InetSocketAddress("127.0.0.1", 0)))
+        {
+            final AssociationException ex = assertThrows(AssociationException.class,
+                () -> echoClient(tls("client", "server").cipherSuites(OTHER_SUITE), server.port()));
+            assertTrue(ex.getMessage().contains("TLS handshake failed"), ex.getMessage());
+            assertEquals(0, awaitNoAssociations(server));
+            assertServes(server, tls("client", "server").cipherSuites(OTHER_SUITE, SUITE));
+        }
+    }
+
+    /**
+     * Connects to our server as a JSSE client with the JDK's default protocols and suites (the client's key, trusting
+     * the server), and sends V1's A-ASSOCIATE-RQ over the session: the A-ASSOCIATE-AC must come back over it.
+     */
+    private static Negotiated jsseRequestor(final int port) throws IOException
+    {
+        final SSLContext context = tls("client", "server").context();
+        try (SSLSocket socket = (SSLSocket)context.getSocketFactory().createSocket("127.0.0.1", port))
+        {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            socket.getOutputStream().write(org.dimse4j.pdu.Vectors.hex(org.dimse4j.pdu.Vectors.V1_HEX));
+            assertEquals(0x02, RawPdu.read(socket.getInputStream())[0], "A-ASSOCIATE-AC over the session");
+            return Negotiated.of(socket);
+        }
+    }
+
+    /**
+     * Lets our requestor with {@code client} connect to a JSSE acceptor with the JDK's defaults (the server's key,
+     * client certificates required), which reads the A-ASSOCIATE-RQ over the session and answers A-ASSOCIATE-RJ
+     * (rejected-permanent, service-user, no-reason-given): our requestor must see the rejection.
+     */
+    private static Negotiated jsseAcceptor(final TlsSettings client) throws Exception
+    {
+        final SSLContext context = tls("server", "client").context();
+        try (SSLServerSocket listener = (SSLServerSocket)context.getServerSocketFactory()
+            .createServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            listener.setNeedClientAuth(true);
+            listener.setSoTimeout(10_000);
+            final CompletableFuture<Negotiated> seen = new CompletableFuture<>();
+            final Thread acceptor = new Thread(() ->
+            {
+                try (SSLSocket socket = (SSLSocket)listener.accept())
+                {
+                    socket.setSoTimeout(10_000);
+                    socket.startHandshake();
+                    final byte[] rq = RawPdu.read(socket.getInputStream());
+                    socket.getOutputStream().write(HexFormat.of().parseHex("03000000000400010101"));
+                    socket.getOutputStream().flush();
+                    seen.complete(rq[0] == 0x01 ? Negotiated.of(socket) : null);
+                    socket.getInputStream().read(); // until our requestor closes, as the receiver of the RJ must
+                }
+                catch (final IOException | RuntimeException | AssertionError ex)
+                {
+                    seen.completeExceptionally(ex);
+                }
+            }, "jsse-acceptor");
+            acceptor.start();
+            try
+            {
+                final AssociationException ex = assertThrows(AssociationException.class,
+                    () -> echoClient(client, listener.getLocalPort()));
+                assertEquals(org.dimse4j.ul.Outcome.REJECTED, ex.outcome(), ex.getMessage());
+                final Negotiated negotiated = seen.get(10, TimeUnit.SECONDS);
+                assertNotNull(negotiated, "an A-ASSOCIATE-RQ arrived over the session");
+                return negotiated;
+            }
+            finally
+            {
+                acceptor.join(10_000);
             }
         }
     }

@@ -1,6 +1,6 @@
 package org.dimse4j.ae;
 
-import org.dimse4j.service.Verification;
+import org.dimse4j.testing.HostilePeer;
 import org.dimse4j.testing.RawPdu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * A peer that trickles a PDU a byte at a time after the association is established (slowloris in Sta6) is cut off
  * by the per-PDU deadline with A-ABORT (service-provider, reason-not-specified), while the server goes on serving
- * another association; a peer that merely pauses between whole PDUs is not.
+ * another association; a peer that merely pauses between whole PDUs is not. One that trickles its A-ASSOCIATE-RQ at
+ * 1 byte per second (Sta2) is closed by ARTIM.
  */
 @Timeout(60)
 class TricklingPeerTest
@@ -79,12 +80,7 @@ class TricklingPeerTest
             });
 
             // meanwhile, another association is served normally
-            try (ClientAssociation other = ApplicationEntity.named("OTHER").dimseTimeoutMs(5_000).build()
-                .connect("127.0.0.1", server.port(), "ECHOSCP", ContextRequest.of(Verification.SOP_CLASS)))
-            {
-                assertEquals(0, other.echo());
-                assertEquals(0, other.echo());
-            }
+            HostilePeer.assertEchoes(server.port());
 
             // AA-8: A-ABORT source 2 (service-provider), reason 0 (reason-not-specified)
             final byte[] abort = RawPdu.read(socket.getInputStream());
@@ -95,10 +91,69 @@ class TricklingPeerTest
             trickle.cancel(true);
         }
         assertEventually(() -> server.openAssociations() == 0, "the trickling association is gone");
-        try (ClientAssociation again = ApplicationEntity.named("AGAIN").dimseTimeoutMs(5_000).build()
-            .connect("127.0.0.1", server.port(), "ECHOSCP", ContextRequest.of(Verification.SOP_CLASS)))
+        HostilePeer.assertEchoes(server.port());
+    }
+
+    /**
+     * A peer that trickles its A-ASSOCIATE-RQ at 1 byte per second (slowloris in Sta2). The per-PDU deadline guards
+     * established associations only (Sta6); before that, ARTIM, started when the connection was accepted (AE-5),
+     * bounds the whole wait for the A-ASSOCIATE-RQ however the bytes come: it expires (Evt18) and AA-2 closes the
+     * connection without sending a PDU. So the end comes ARTIM after the connection, not at the shorter PDU deadline
+     * (whose A-ABORT would be a PDU) and not when the trickle would have ended (after 68 s). Meanwhile, with the
+     * trickler still connected, another association is served.
+     */
+    @Test
+    void shouldCloseAnAssociateRequestTricklingOneBytePerSecondWhenArtimExpires() throws Exception
+    {
+        final long artimMs = 2_500;
+        final long byteIntervalMs = 1_000;
+        assertTrue(byteIntervalMs > PDU_TIMEOUT_MS && artimMs < HostilePeer.ASSOCIATE_RQ.length * byteIntervalMs,
+            "each byte comes after the PDU deadline, and the trickle outlasts ARTIM");
+        final AtomicInteger sent = new AtomicInteger();
+        try (Server slow = ApplicationEntity.named("ECHOSCP").acceptVerification().acseTimeoutMs(artimMs)
+            .pduTimeoutMs(PDU_TIMEOUT_MS).build().listen(new InetSocketAddress("127.0.0.1", 0));
+            HostilePeer peer = HostilePeer.connect(slow.port()))
         {
-            assertEquals(0, again.echo());
+            final long connectedNs = System.nanoTime();
+            final Thread trickle = new Thread(() ->
+            {
+                try
+                {
+                    for (final byte b : HostilePeer.ASSOCIATE_RQ)
+                    {
+                        peer.send(new byte[] {b});
+                        sent.incrementAndGet();
+                        Thread.sleep(byteIntervalMs);
+                    }
+                }
+                catch (final IOException | InterruptedException ex)
+                {
+                    // closed by the server, or stopped by the test
+                }
+            }, "trickle-1-byte-per-second");
+            trickle.start();
+            try
+            {
+                assertEventually(() -> sent.get() >= 2, "two bytes sent, the second past the PDU deadline");
+                HostilePeer.assertEchoes(slow.port());
+                assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectedNs) < artimMs,
+                    "the other association was served before ARTIM ended the trickler");
+                assertTrue(slow.openAssociations() >= 1, "the trickler is still connected");
+
+                final byte[] answer = peer.answer();
+                final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectedNs);
+                assertNull(answer, "AA-2: the connection closed without a PDU");
+                assertTrue(elapsedMs >= artimMs && elapsedMs < artimMs + 2_000,
+                    "closed by ARTIM, " + artimMs + " ms after the connection: " + elapsedMs + " ms");
+                assertTrue(sent.get() < HostilePeer.ASSOCIATE_RQ.length, "cut off mid PDU: " + sent.get());
+            }
+            finally
+            {
+                trickle.interrupt();
+                trickle.join(5_000);
+            }
+            assertEventually(() -> slow.openAssociations() == 0, "the trickling association is gone");
+            HostilePeer.assertEchoes(slow.port());
         }
     }
 
