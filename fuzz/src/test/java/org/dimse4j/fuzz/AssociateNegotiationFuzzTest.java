@@ -36,7 +36,7 @@ class AssociateNegotiationFuzzTest
     private static final Set<String> CALLERS = Set.of("ECHOSCU", "STORESCU");
 
     /** Decoding makes a model of strings and lists: a few dozen bytes per input byte. */
-    static final AllocationBound BOUND = new AllocationBound("AssociateNegotiation", 48, 16 * 1024, 4);
+    static final AllocationBound BOUND = new AllocationBound("AssociateNegotiation", 48, 16 * 1024);
 
     private final AssociateDecoder decoder = new AssociateDecoder();
     private final AssociateEncoder encoder = new AssociateEncoder();

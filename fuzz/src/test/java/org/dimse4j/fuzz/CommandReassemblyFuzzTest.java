@@ -44,7 +44,7 @@ class CommandReassemblyFuzzTest
 
     private static final int MAX_COMMAND = 8192;
 
-    static final AllocationBound BOUND = new AllocationBound("CommandReassembly", 32, 24 * 1024, 3);
+    static final AllocationBound BOUND = new AllocationBound("CommandReassembly", 32, 24 * 1024);
 
     private final UnsafeBuffer pdus = new UnsafeBuffer(new byte[256 * 1024]);
     private final PDataEncoder encoder = new PDataEncoder();

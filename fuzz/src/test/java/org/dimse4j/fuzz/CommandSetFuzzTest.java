@@ -39,7 +39,7 @@ class CommandSetFuzzTest
 
     private static final int[] AT_TAGS = { CommandElement.OFFENDING_ELEMENT, CommandElement.ATTRIBUTE_IDENTIFIER_LIST };
 
-    static final AllocationBound BOUND = new AllocationBound("CommandSet", 8, 4 * 1024, 24);
+    static final AllocationBound BOUND = new AllocationBound("CommandSet", 8, 4 * 1024);
 
     private final CommandDecoder decoder = new CommandDecoder();
     private final CommandDecoder responseDecoder = new CommandDecoder();

@@ -22,7 +22,7 @@ class DataSetFuzzTest
     private static final int[] ENCODINGS = {
         DataSetReader.IMPLICIT_LITTLE, DataSetReader.EXPLICIT_LITTLE, DataSetReader.EXPLICIT_BIG};
 
-    static final AllocationBound BOUND = new AllocationBound("DataSet", 16, 24 * 1024, 4);
+    static final AllocationBound BOUND = new AllocationBound("DataSet", 16, 24 * 1024);
 
     private final DataSetReader reader = new DataSetReader();
     private final Part10Reader part10 = new Part10Reader();

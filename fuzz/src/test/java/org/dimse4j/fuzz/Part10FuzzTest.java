@@ -28,7 +28,7 @@ class Part10FuzzTest
         Part10Reader.IMPLEMENTATION_VERSION_NAME, Part10Reader.SOURCE_APPLICATION_ENTITY_TITLE,
     };
 
-    static final AllocationBound BOUND = new AllocationBound("Part10", 256, 16 * 1024, 3);
+    static final AllocationBound BOUND = new AllocationBound("Part10", 256, 16 * 1024);
 
     private final Part10Reader whole = new Part10Reader();
     private final Part10Reader head = new Part10Reader();

@@ -31,7 +31,7 @@ class PduFuzzTest
     private static final int MAX_P_DATA_LENGTH = 16_384;
     private static final int MAX_OTHER_LENGTH = 65_536;
 
-    static final AllocationBound BOUND = new AllocationBound("Pdu", 16, 16 * 1024, 2);
+    static final AllocationBound BOUND = new AllocationBound("Pdu", 16, 16 * 1024);
 
     private final PduFramer framer = new PduFramer(MAX_P_DATA_LENGTH, MAX_OTHER_LENGTH);
     private final AssociateDecoder associateDecoder = new AssociateDecoder();

@@ -158,7 +158,7 @@ class StateMachineFuzzTest
     /** What building and throwing one IllegalStateException for a refused primitive may allocate. */
     private static final long ALLOWANCE_PER_REFUSAL = 4 * 1024;
     private static final long CONSTANT = 1024;
-    static final AllocationBound BOUND = new AllocationBound("StateMachine", ALLOWANCE_PER_EVENT, CONSTANT, 2);
+    static final AllocationBound BOUND = new AllocationBound("StateMachine", ALLOWANCE_PER_EVENT, CONSTANT);
 
     static
     {
