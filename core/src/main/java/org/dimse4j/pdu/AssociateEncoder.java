@@ -181,7 +181,18 @@ public final class AssociateEncoder
                 length += ItemDescriptor.HEADER_LENGTH + (ts != null ? ts : IMPLICIT_VR_LITTLE_ENDIAN).length();
             }
         }
-        length += 8;
+        return length + ItemDescriptor.HEADER_LENGTH + userInformationLength(pdu);
+    }
+
+    /**
+     * @param pdu the contents.
+     * @return the length of the User Information item's value as {@link #encode} writes it (its sub-items); the PDU
+     * encodes only while this is at most 65535.
+     */
+    public static int userInformationLength(final AssociatePdu pdu)
+    {
+        final boolean request = pdu.isRequest();
+        int length = 8;
         if (pdu.implementationClassUid() != null)
         {
             length += ItemDescriptor.HEADER_LENGTH + pdu.implementationClassUid().length();
@@ -223,7 +234,7 @@ public final class AssociateEncoder
         {
             length += ItemDescriptor.HEADER_LENGTH + 2 + pdu.userIdentityServerResponse().length;
         }
-        return length + ItemDescriptor.HEADER_LENGTH;
+        return length;
     }
 
     private int begin(final int type)

@@ -1,9 +1,11 @@
 package org.dimse4j.ul;
 
+import org.dimse4j.pdu.AssociateEncoder;
 import org.dimse4j.pdu.AssociatePdu;
 import org.dimse4j.pdu.AssociatePdu.PresentationContext;
 import org.dimse4j.pdu.AssociatePdu.RoleSelection;
 import org.dimse4j.pdu.FixedPduCodec;
+import org.dimse4j.pdu.ItemDescriptor;
 import org.dimse4j.pdu.PduStrings;
 
 import java.util.LinkedHashMap;
@@ -29,8 +31,9 @@ import java.util.Set;
  *       accepted with the first of our transfer syntaxes, in our order of preference, that the requestor offered.
  *       With {@link #promiscuous(boolean)} an unknown abstract syntax is accepted with our preferred transfer
  *       syntax among those offered.</li>
- *   <li>Role selection: an offered item is answered for each SOP class we accepted; the requestor's SCU role is
- *       accepted where we act as SCP, its SCP role where we may act as SCU.</li>
+ *   <li>Role selection: the first item offered for each SOP class we accepted is answered (PS3.7 D.3.3.4 allows
+ *       one per SOP class; repeats get no answer, nor do items past what fits the AC's User Information item); the
+ *       requestor's SCU role is accepted where we act as SCP, its SCP role where we may act as SCU.</li>
  *   <li>Asynchronous operations window: answered only if offered, with the smaller of the two (0 = unlimited).</li>
  * </ul>
  * Built once, then read by every association (not modified afterwards).
@@ -320,13 +323,19 @@ public final class AcceptorPolicy
         {
             ac.presentationContexts().add(contextResult(pc));
         }
+        // The AC adds sub-items the RQ may lack, so answering every role selection could push its User Information
+        // item past 65535 bytes; one that does not fit is left unanswered (PS3.7 D.3.3.4: the default roles apply)
+        int userInformation = AssociateEncoder.userInformationLength(ac);
         for (final RoleSelection rs : rq.roleSelections())
         {
-            if (isAccepted(ac, rq, rs.sopClassUid()))
+            final int itemLength = ItemDescriptor.HEADER_LENGTH + 4 + rs.sopClassUid().length();
+            if (userInformation + itemLength <= ItemDescriptor.MAX_ITEM_LENGTH &&
+                !isAnswered(ac, rs.sopClassUid()) && isAccepted(ac, rq, rs.sopClassUid()))
             {
                 final boolean scu = rs.scu();
                 final boolean scp = rs.scp() && scuRoles.containsKey(rs.sopClassUid());
                 ac.roleSelections().add(new RoleSelection(rs.sopClassUid(), scu, scp));
+                userInformation += itemLength;
             }
         }
         // last, so that nothing can fail between counting the association and accepting it
@@ -380,6 +389,18 @@ public final class AcceptorPolicy
         }
         return PresentationContext.result(pc.id(), PresentationContext.TRANSFER_SYNTAXES_NOT_SUPPORTED,
             pc.transferSyntax());
+    }
+
+    private static boolean isAnswered(final AssociatePdu ac, final String sopClassUid)
+    {
+        for (final RoleSelection answered : ac.roleSelections())
+        {
+            if (sopClassUid.equals(answered.sopClassUid()))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isAccepted(final AssociatePdu ac, final AssociatePdu rq, final String sopClassUid)

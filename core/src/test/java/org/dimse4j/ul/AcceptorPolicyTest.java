@@ -1,9 +1,13 @@
 package org.dimse4j.ul;
 
+import org.agrona.concurrent.UnsafeBuffer;
+import org.dimse4j.pdu.AssociateDecoder;
+import org.dimse4j.pdu.AssociateEncoder;
 import org.dimse4j.pdu.AssociatePdu;
 import org.dimse4j.pdu.AssociatePdu.PresentationContext;
 import org.dimse4j.pdu.AssociatePdu.RoleSelection;
 import org.dimse4j.pdu.AssociatePdu.UserIdentity;
+import org.dimse4j.pdu.ItemDescriptor;
 import org.dimse4j.pdu.PduDescriptor;
 import org.junit.jupiter.api.Test;
 
@@ -159,5 +163,64 @@ class AcceptorPolicyTest
         assertEquals(0, policy().asyncOperationsWindow(0, 0).negotiate(rq, ac));
         assertEquals(8, ac.maxOperationsInvoked());
         assertEquals(0, ac.maxOperationsPerformed());
+    }
+
+    @Test
+    void shouldAnswerOneRoleSelectionPerSopClassSoTheAcAlwaysEncodes()
+    {
+        // found by AssociateNegotiationFuzzTest: a User Information item of repeated role selections, echoed one
+        // for one, no longer fitted 65535 bytes once the AC added its Implementation Class UID and Version Name
+        final AssociatePdu rq = request().implementationClassUid(null);
+        rq.presentationContexts().add(PresentationContext.proposed(1, VERIFICATION, IVLE));
+        final int repeats = (ItemDescriptor.MAX_ITEM_LENGTH - 8) / (8 + VERIFICATION.length());
+        for (int i = 0; i < repeats; i++)
+        {
+            rq.roleSelections().add(new RoleSelection(VERIFICATION, true, i % 2 == 0));
+        }
+        final UnsafeBuffer wire = new UnsafeBuffer(new byte[AssociateEncoder.encodedLength(rq)]);
+        final int rqLength = new AssociateEncoder().encode(rq, wire, 0);
+        final AssociatePdu received = new AssociateDecoder().decode(wire, 0, rqLength, new AssociatePdu());
+        assertEquals(repeats, received.roleSelections().size(), "the RQ carries every repeat");
+
+        assertEquals(0, policy().negotiate(received, ac));
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[AssociateEncoder.encodedLength(ac)]);
+        final int acLength = new AssociateEncoder().encode(ac, out, 0);
+        assertEquals(List.of(new RoleSelection(VERIFICATION, true, false)),
+            new AssociateDecoder().decode(out, 0, acLength, new AssociatePdu()).roleSelections(),
+            "only the first item for the SOP class is answered");
+    }
+
+    @Test
+    void shouldLeaveRoleSelectionsUnansweredThatWouldNotFitTheAc()
+    {
+        // distinct SOP classes, all accepted (promiscuous): the AC's own Implementation Class UID and Version Name
+        // leave no room to answer the last of them
+        final AssociatePdu rq = request().implementationClassUid(null);
+        int userInformation = 8;
+        final List<String> sopClasses = new java.util.ArrayList<>();
+        for (int i = 1; userInformation + 8 + ("1.2.3." + i).length() <= ItemDescriptor.MAX_ITEM_LENGTH; i++)
+        {
+            final String uid = "1.2.3." + i;
+            sopClasses.add(uid);
+            rq.roleSelections().add(new RoleSelection(uid, true, false));
+            userInformation += 8 + uid.length();
+        }
+        for (int i = 0; i < sopClasses.size(); i++)
+        {
+            rq.presentationContexts().add(PresentationContext.proposed(1 + 2 * (i % 128), sopClasses.get(i), IVLE));
+        }
+        final UnsafeBuffer wire = new UnsafeBuffer(new byte[AssociateEncoder.encodedLength(rq)]);
+        final int rqLength = new AssociateEncoder().encode(rq, wire, 0);
+        final AssociatePdu received = new AssociateDecoder().decode(wire, 0, rqLength, new AssociatePdu());
+
+        assertEquals(0, policy().promiscuous(true, List.of(IVLE)).negotiate(received, ac));
+        assertTrue(AssociateEncoder.userInformationLength(ac) <= ItemDescriptor.MAX_ITEM_LENGTH);
+        final int answered = ac.roleSelections().size();
+        assertTrue(answered > 0 && answered < sopClasses.size(), answered + " of " + sopClasses.size() + " answered");
+        assertEquals(rq.roleSelections().subList(0, answered), ac.roleSelections(), "the first ones, in order");
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[AssociateEncoder.encodedLength(ac)]);
+        final int acLength = new AssociateEncoder().encode(ac, out, 0);
+        assertEquals(answered, new AssociateDecoder().decode(out, 0, acLength, new AssociatePdu()).roleSelections()
+            .size());
     }
 }

@@ -33,6 +33,8 @@ import java.util.List;
  * bits flipped, nothing may escape {@code doWork}, the handler sees at most one command per fragment, and the
  * association is either still established or aborted. Every run ends within a bounded number of {@code doWork}
  * calls.
+ * <p>
+ * {@link AllocationBound}: at most 32 bytes per input byte + 24 KB, the association and its buffers included.
  */
 class CommandReassemblyFuzzTest
 {
@@ -42,12 +44,19 @@ class CommandReassemblyFuzzTest
 
     private static final int MAX_COMMAND = 8192;
 
+    static final AllocationBound BOUND = new AllocationBound("CommandReassembly", 32, 24 * 1024);
+
     private final UnsafeBuffer pdus = new UnsafeBuffer(new byte[256 * 1024]);
     private final PDataEncoder encoder = new PDataEncoder();
     private final CommandDecoder reference = new CommandDecoder();
 
     @FuzzTest(maxDuration = "20s")
     void reassembleCommand(final byte[] input)
+    {
+        BOUND.check(input.length, () -> reassembleCommandOnce(input));
+    }
+
+    private void reassembleCommandOnce(final byte[] input)
     {
         if (input.length < 2)
         {
@@ -115,15 +124,26 @@ class CommandReassemblyFuzzTest
                 association.doWork(0L);
             }
             final State state = association.state();
-            check(seen.size() <= fragments, seen.size() + " commands from " + fragments + " fragments");
-            check(state == State.STA6 || association.isClosed() || state == State.STA13,
-                "neither established nor aborted: " + state);
+            if (seen.size() > fragments)
+            {
+                throw new AssertionError(seen.size() + " commands from " + fragments + " fragments");
+            }
+            if (!(state == State.STA6 || association.isClosed() || state == State.STA13))
+            {
+                throw new AssertionError("neither established nor aborted: " + state);
+            }
             if (legal)
             {
                 if (decodesAsTheProviderRequires(command))
                 {
-                    check(state == State.STA6, "a command that decodes unsplit ended the association: " + state);
-                    check(seen.size() == 1, seen.size() + " commands seen, 1 sent");
+                    if (state != State.STA6)
+                    {
+                        throw new AssertionError("a command that decodes unsplit ended the association: " + state);
+                    }
+                    if (seen.size() != 1)
+                    {
+                        throw new AssertionError(seen.size() + " commands seen, 1 sent");
+                    }
                     check(Arrays.equals(seen.get(0), command), "reassembled bytes differ from the unsplit command");
                 }
                 else

@@ -17,6 +17,9 @@ import org.dimse4j.pdu.ProtocolException;
  * not (after a failed wrap or validate the decoder reads as empty). Offsets returned must lie inside the command
  * set. A validated request must also be answerable: {@link CommandEncoder#encodeResponse} and
  * {@link CommandEncoder#putAffectedSopInstanceUid} may not throw on it, and the response must decode.
+ * <p>
+ * {@link AllocationBound}: decoding, reading and answering allocate at most 8 bytes per input byte + 4 KB (the
+ * decoder's text is not counted).
  */
 class CommandSetFuzzTest
 {
@@ -30,11 +33,13 @@ class CommandSetFuzzTest
 
     private static final int[] STRING_TAGS = {
         CommandElement.AFFECTED_SOP_CLASS_UID, CommandElement.REQUESTED_SOP_CLASS_UID, CommandElement.MOVE_DESTINATION,
-        CommandElement.ERROR_COMMENT, CommandElement.AFFECTED_SOP_INSTANCE_UID, CommandElement.REQUESTED_SOP_INSTANCE_UID,
-        CommandElement.MOVE_ORIGINATOR_AE_TITLE,
+        CommandElement.ERROR_COMMENT, CommandElement.AFFECTED_SOP_INSTANCE_UID,
+        CommandElement.REQUESTED_SOP_INSTANCE_UID, CommandElement.MOVE_ORIGINATOR_AE_TITLE,
     };
 
     private static final int[] AT_TAGS = { CommandElement.OFFENDING_ELEMENT, CommandElement.ATTRIBUTE_IDENTIFIER_LIST };
+
+    static final AllocationBound BOUND = new AllocationBound("CommandSet", 8, 4 * 1024);
 
     private final CommandDecoder decoder = new CommandDecoder();
     private final CommandDecoder responseDecoder = new CommandDecoder();
@@ -46,12 +51,20 @@ class CommandSetFuzzTest
     @FuzzTest(maxDuration = "20s")
     void decodeCommandSet(final byte[] input)
     {
+        BOUND.check(input.length, () -> decodeCommandSetOnce(input));
+    }
+
+    private void decodeCommandSetOnce(final byte[] input)
+    {
         final UnsafeBuffer buffer = new UnsafeBuffer(input);
         boolean valid = false;
         try
         {
             decoder.wrap(buffer, 0, input.length);
-            check(decoder.encodedLength() == input.length, "encoded length " + decoder.encodedLength());
+            if (decoder.encodedLength() != input.length)
+            {
+                throw new AssertionError("encoded length " + decoder.encodedLength());
+            }
             decoder.validate();
             valid = true;
         }
@@ -68,14 +81,17 @@ class CommandSetFuzzTest
 
     private void readEverything(final int length)
     {
-        decoder.toString();
+        AllocationBound.outside(decoder::toString);
         decoder.messageType();
         decoder.hasDataSet();
         decoder.commandGroupLength();
         for (final int tag : US_TAGS)
         {
             final int value = decoder.us(tag);
-            check(value >= -1 && value <= 0xFFFF, CommandElement.name(tag) + " = " + value);
+            if (!(value >= -1 && value <= 0xFFFF))
+            {
+                throw new AssertionError(CommandElement.name(tag) + " = " + value);
+            }
             checkInside(tag, length);
         }
         for (final int tag : STRING_TAGS)
@@ -87,9 +103,15 @@ class CommandSetFuzzTest
             decoder.uidEquals(tag, "1.2.840.10008.1.1");
             decoder.uidEquals(tag, copy, 0, 18);
             final int copied = decoder.copyUid(tag, copy, 0);
-            check(copied == uidLength, "copyUid " + copied + " vs uidLength " + uidLength);
+            if (copied != uidLength)
+            {
+                throw new AssertionError("copyUid " + copied + " vs uidLength " + uidLength);
+            }
             decoder.wrapValue(tag, view);
-            check(view.length() == Math.max(uidLength, 0), "view length " + view.length());
+            if (view.length() != Math.max(uidLength, 0))
+            {
+                throw new AssertionError("view length " + view.length());
+            }
             if (value != null)
             {
                 check(decoder.uidEquals(tag, copy, 0, copied), "uidEquals with its own copy");
@@ -99,7 +121,10 @@ class CommandSetFuzzTest
         {
             checkInside(tag, length);
             final int count = decoder.atCount(tag);
-            check(count >= 0, "atCount " + count);
+            if (count < 0)
+            {
+                throw new AssertionError("atCount " + count);
+            }
             for (int i = 0; i < count; i++)
             {
                 decoder.at(tag, i);
@@ -127,8 +152,11 @@ class CommandSetFuzzTest
         final int valueOffset = decoder.valueOffset(tag);
         final int valueLength = decoder.valueLength(tag);
         check((valueOffset < 0) == (valueLength < 0), "offset and length disagree on presence");
-        check(valueOffset < 0 || (valueOffset >= 8 && valueOffset + valueLength <= length),
-            CommandElement.name(tag) + " value " + valueOffset + "+" + valueLength + " outside " + length);
+        if (!(valueOffset < 0 || (valueOffset >= 8 && valueOffset + valueLength <= length)))
+        {
+            throw new AssertionError(CommandElement.name(tag) + " value " + valueOffset + "+" + valueLength +
+                " outside " + length);
+        }
     }
 
     private void answer()

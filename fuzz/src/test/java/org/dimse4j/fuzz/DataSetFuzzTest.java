@@ -13,17 +13,27 @@ import org.dimse4j.data.Part10Reader;
  * {@link DataSet#read}, and framed as a Part 10 file by {@link Part10Reader}. Only {@link DataSetException} may
  * escape; offsets must stay inside the input (Agrona's bounds checks are on under surefire) and every step of the
  * walk must move forward.
+ * <p>
+ * {@link AllocationBound}: the walk, the whole read and the Part 10 framing allocate at most 16 bytes per input byte +
+ * 24 KB (the data set's text is not counted).
  */
 class DataSetFuzzTest
 {
     private static final int[] ENCODINGS = {
         DataSetReader.IMPLICIT_LITTLE, DataSetReader.EXPLICIT_LITTLE, DataSetReader.EXPLICIT_BIG};
 
+    static final AllocationBound BOUND = new AllocationBound("DataSet", 16, 24 * 1024);
+
     private final DataSetReader reader = new DataSetReader();
     private final Part10Reader part10 = new Part10Reader();
 
     @FuzzTest(maxDuration = "20s")
     void readDataSet(final byte[] input)
+    {
+        BOUND.check(input.length, () -> readDataSetOnce(input));
+    }
+
+    private void readDataSetOnce(final byte[] input)
     {
         if (input.length == 0)
         {
@@ -43,7 +53,7 @@ class DataSetFuzzTest
         try
         {
             final DataSet dataSet = DataSet.read(buffer, 1, input.length - 1, encoding);
-            dataSet.toString();
+            AllocationBound.outside(dataSet::toString);
         }
         catch (final DataSetException expected)
         {
@@ -52,8 +62,10 @@ class DataSetFuzzTest
         try
         {
             part10.wrap(buffer, 0, input.length);
-            check(part10.dataSetOffset() >= 0 && part10.dataSetOffset() <= input.length,
-                "data set offset " + part10.dataSetOffset());
+            if (!(part10.dataSetOffset() >= 0 && part10.dataSetOffset() <= input.length))
+            {
+                throw new AssertionError("data set offset " + part10.dataSetOffset());
+            }
         }
         catch (final DataSetException expected)
         {
@@ -67,9 +79,15 @@ class DataSetFuzzTest
         long lastOffset = -1;
         while (reader.next())
         {
-            check(reader.elementOffset() > lastOffset || reader.depth() > 0, "no progress at " + reader.elementOffset());
+            if (!(reader.elementOffset() > lastOffset || reader.depth() > 0))
+            {
+                throw new AssertionError("no progress at " + reader.elementOffset());
+            }
             lastOffset = reader.depth() == 0 ? reader.elementOffset() : lastOffset;
-            check(reader.valueOffset() <= length, "value offset " + reader.valueOffset() + " past " + length);
+            if (reader.valueOffset() > length)
+            {
+                throw new AssertionError("value offset " + reader.valueOffset() + " past " + length);
+            }
             if (reader.valueLength() >= 0)
             {
                 check((long)reader.valueOffset() + reader.valueLength() <= length, "value runs past the input");

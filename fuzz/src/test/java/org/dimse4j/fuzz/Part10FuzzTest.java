@@ -16,6 +16,9 @@ import org.dimse4j.data.Part10Reader;
  * {@link DataSet#read} in the transfer syntax the meta group names. Only {@link DataSetException} may escape; every
  * offset reported lies inside the input, the data set offset plus its length is the file length, and a prefix that
  * holds the whole meta group reads the same as the whole file.
+ * <p>
+ * {@link AllocationBound}: at most 256 bytes per input byte + 16 KB, for the whole file and its 17 heads read again
+ * (the data set's text is not counted).
  */
 class Part10FuzzTest
 {
@@ -25,12 +28,19 @@ class Part10FuzzTest
         Part10Reader.IMPLEMENTATION_VERSION_NAME, Part10Reader.SOURCE_APPLICATION_ENTITY_TITLE,
     };
 
+    static final AllocationBound BOUND = new AllocationBound("Part10", 256, 16 * 1024);
+
     private final Part10Reader whole = new Part10Reader();
     private final Part10Reader head = new Part10Reader();
     private final AsciiSequenceView view = new AsciiSequenceView();
 
     @FuzzTest(maxDuration = "20s")
     void readPart10(final byte[] input)
+    {
+        BOUND.check(input.length, () -> readPart10Once(input));
+    }
+
+    private void readPart10Once(final byte[] input)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(input);
         Part10Info info = null;
@@ -47,8 +57,9 @@ class Part10FuzzTest
         {
             try
             {
-                DataSet.read(buffer, whole.dataSetOffset(), input.length - whole.dataSetOffset(), whole.encoding())
-                    .toString();
+                final DataSet dataSet = DataSet.read(buffer, whole.dataSetOffset(),
+                    input.length - whole.dataSetOffset(), whole.encoding());
+                AllocationBound.outside(dataSet::toString);
             }
             catch (final DataSetException expected)
             {
@@ -78,16 +89,23 @@ class Part10FuzzTest
 
     private Part10Info inspect(final Part10Reader reader, final int length, final long fileLength)
     {
-        check(reader.dataSetOffset() >= 0 && reader.dataSetOffset() <= length,
-            "data set offset " + reader.dataSetOffset() + " outside " + length);
-        check(reader.fileLength() == fileLength, "file length " + reader.fileLength());
+        if (!(reader.dataSetOffset() >= 0 && reader.dataSetOffset() <= length))
+        {
+            throw new AssertionError("data set offset " + reader.dataSetOffset() + " outside " + length);
+        }
+        if (reader.fileLength() != fileLength)
+        {
+            throw new AssertionError("file length " + reader.fileLength());
+        }
         check(reader.dataSetOffset() + reader.dataSetLength() == fileLength, "data set length");
         for (final int tag : TAGS)
         {
             final int offset = reader.valueOffset(tag);
             final int valueLength = reader.valueLength(tag);
-            check(offset < 0 ? valueLength == 0 : offset >= 0 && offset + valueLength <= reader.dataSetOffset(),
-                "value " + offset + "+" + valueLength + " outside the meta group");
+            if (!(offset < 0 ? valueLength == 0 : offset >= 0 && offset + valueLength <= reader.dataSetOffset()))
+            {
+                throw new AssertionError("value " + offset + "+" + valueLength + " outside the meta group");
+            }
             check(reader.value(tag, view).length() == valueLength, "view length");
             final String value = reader.string(tag);
             check((offset < 0) == (value == null), "string and offset disagree on presence");

@@ -22,11 +22,16 @@ import org.dimse4j.pdu.ProtocolException;
  * read past the PDU is an {@link IndexOutOfBoundsException} and a finding. Checked too: a positive frame length
  * makes progress and lies within the bytes present; a negative one asks for more than is present; every PDV lies
  * inside its PDU.
+ * <p>
+ * {@link AllocationBound}: the stream's decoding allocates at most 16 bytes per input byte + 16 KB (the associate
+ * model's text is not counted).
  */
 class PduFuzzTest
 {
     private static final int MAX_P_DATA_LENGTH = 16_384;
     private static final int MAX_OTHER_LENGTH = 65_536;
+
+    static final AllocationBound BOUND = new AllocationBound("Pdu", 16, 16 * 1024);
 
     private final PduFramer framer = new PduFramer(MAX_P_DATA_LENGTH, MAX_OTHER_LENGTH);
     private final AssociateDecoder associateDecoder = new AssociateDecoder();
@@ -38,6 +43,11 @@ class PduFuzzTest
     @FuzzTest(maxDuration = "20s")
     void framePduStream(final byte[] input)
     {
+        BOUND.check(input.length, () -> framePduStreamOnce(input));
+    }
+
+    private void framePduStreamOnce(final byte[] input)
+    {
         final UnsafeBuffer received = new UnsafeBuffer(input);
         int offset = 0;
         try
@@ -48,12 +58,24 @@ class PduFuzzTest
                 final int framed = framer.frame(received, offset, available);
                 if (framed < 0)
                 {
-                    check(-framed >= PduDescriptor.HEADER_LENGTH, "needs fewer bytes than a header: " + framed);
-                    check(-framed > available, "asks for " + -framed + " bytes with " + available + " present");
+                    if (-framed < PduDescriptor.HEADER_LENGTH)
+                    {
+                        throw new AssertionError("needs fewer bytes than a header: " + framed);
+                    }
+                    if (-framed <= available)
+                    {
+                        throw new AssertionError("asks for " + -framed + " bytes with " + available + " present");
+                    }
                     return;
                 }
-                check(framed >= PduDescriptor.HEADER_LENGTH, "frame shorter than a header: " + framed);
-                check(framed <= available, "frame of " + framed + " bytes with " + available + " present");
+                if (framed < PduDescriptor.HEADER_LENGTH)
+                {
+                    throw new AssertionError("frame shorter than a header: " + framed);
+                }
+                if (framed > available)
+                {
+                    throw new AssertionError("frame of " + framed + " bytes with " + available + " present");
+                }
                 pdu.wrap(received, offset, framed);
                 decode(pdu, framed);
                 offset += framed;
@@ -73,8 +95,11 @@ class PduFuzzTest
             case PduDescriptor.A_ASSOCIATE_RQ:
             case PduDescriptor.A_ASSOCIATE_AC:
                 associateDecoder.decode(pdu, 0, length, associatePdu);
-                check(associatePdu.pduType() == type, "decoded PDU type " + associatePdu.pduType());
-                check(associatePdu.toString() != null, "toString");
+                if (associatePdu.pduType() != type)
+                {
+                    throw new AssertionError("decoded PDU type " + associatePdu.pduType());
+                }
+                AllocationBound.outside(associatePdu::toString);
                 break;
 
             case PduDescriptor.P_DATA_TF:
@@ -92,7 +117,10 @@ class PduFuzzTest
 
             case PduDescriptor.A_RELEASE_RQ:
             case PduDescriptor.A_RELEASE_RP:
-                check(length == PduDescriptor.FIXED_PDU_LENGTH, "release PDU of " + length + " bytes");
+                if (length != PduDescriptor.FIXED_PDU_LENGTH)
+                {
+                    throw new AssertionError("release PDU of " + length + " bytes");
+                }
                 break;
 
             default:
@@ -109,10 +137,19 @@ class PduFuzzTest
             final int pdvOffset = pDataDecoder.pdvOffset();
             final int fragmentOffset = pDataDecoder.fragmentOffset();
             final int fragmentLength = pDataDecoder.fragmentLength();
-            check(pdvOffset == previousEnd, "PDV at " + pdvOffset + " after one ending at " + previousEnd);
-            check(fragmentOffset == pdvOffset + PdvDescriptor.HEADER_LENGTH, "fragment offset " + fragmentOffset);
-            check(fragmentLength >= 0 && fragmentOffset + fragmentLength <= length,
-                "fragment " + fragmentOffset + "+" + fragmentLength + " outside a PDU of " + length);
+            if (pdvOffset != previousEnd)
+            {
+                throw new AssertionError("PDV at " + pdvOffset + " after one ending at " + previousEnd);
+            }
+            if (fragmentOffset != pdvOffset + PdvDescriptor.HEADER_LENGTH)
+            {
+                throw new AssertionError("fragment offset " + fragmentOffset);
+            }
+            if (!(fragmentLength >= 0 && fragmentOffset + fragmentLength <= length))
+            {
+                throw new AssertionError("fragment " + fragmentOffset + "+" + fragmentLength + " outside a PDU of " +
+                    length);
+            }
             check((pDataDecoder.controlHeader() & ~PdvDescriptor.CONTROL_MASK) == 0, "control header bits");
             check(pDataDecoder.contextId() >= 0 && pDataDecoder.contextId() <= 255, "context ID");
             previousEnd = fragmentOffset + fragmentLength;
@@ -122,7 +159,10 @@ class PduFuzzTest
                 check(commandDecoder.encodedLength() == fragmentLength, "command length");
             }
         }
-        check(previousEnd == length, "PDVs end at " + previousEnd + " in a PDU of " + length);
+        if (previousEnd != length)
+        {
+            throw new AssertionError("PDVs end at " + previousEnd + " in a PDU of " + length);
+        }
     }
 
     private static void check(final boolean condition, final String what)
