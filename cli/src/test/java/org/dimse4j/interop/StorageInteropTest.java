@@ -613,9 +613,9 @@ final class StorageInteropTest
      */
     private static long partialFiles(final Path archive)
     {
-        try (Stream<Path> list = Files.list(archive.resolve(".incoming")))
+        try (Stream<Path> list = Files.walk(archive.resolve(".incoming")))
         {
-            return list.filter(p -> p.toFile().length() > 0).count();
+            return list.filter(p -> Files.isRegularFile(p) && p.toFile().length() > 0).count();
         }
         catch (final IOException ex)
         {

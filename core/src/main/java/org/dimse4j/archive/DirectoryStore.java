@@ -101,9 +101,9 @@ public final class DirectoryStore implements InstanceStore, AutoCloseable
         this.duplicates = duplicates;
         this.listener = listener;
         Files.createDirectories(incoming);
-        try (var leftovers = Files.newDirectoryStream(incoming, "*.part"))
+        try (var leftovers = Files.walk(incoming, 2))
         {
-            for (final Path p : leftovers)
+            for (final Path p : (Iterable<Path>)leftovers.filter(p -> p.toString().endsWith(".part"))::iterator)
             {
                 Files.deleteIfExists(p); // an earlier run died mid-instance: never let it surface
             }
@@ -146,8 +146,9 @@ public final class DirectoryStore implements InstanceStore, AutoCloseable
      *
      * @param files how many to keep ready, at least 2; 0 leaves every instance to create its own.
      * @return this.
+     * @throws IOException if the directories for them cannot be made.
      */
-    public DirectoryStore createAhead(final int files)
+    public DirectoryStore createAhead(final int files) throws IOException
     {
         if (ahead != null)
         {
@@ -180,13 +181,20 @@ public final class DirectoryStore implements InstanceStore, AutoCloseable
 
     /**
      * @param file a path.
-     * @return whether it lies in a store's {@code .incoming/} directory: a temporary file, never a stored instance
-     * (tools walking a live archive leave these out).
+     * @return whether it lies under a store's {@code .incoming/} directory: a temporary file, never a stored
+     * instance (tools walking a live archive leave these out).
      */
     public static boolean isTemporary(final Path file)
     {
-        final Path parent = file.getParent();
-        return parent != null && parent.endsWith(INCOMING);
+        for (Path p = file.getParent(); p != null; p = p.getParent())
+        {
+            final Path name = p.getFileName();
+            if (name != null && name.toString().equals(INCOMING))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the archive directory. */

@@ -61,17 +61,18 @@ class CreateAheadTest
         assertEquals(0, empty.commit());
         final Part10Info emptyInfo = Part10Reader.read(store.pathOf("1.2.3.50"));
         assertEquals(Files.size(store.pathOf("1.2.3.50")), emptyInfo.dataSetOffset(), "the meta group, no data set");
-        awaitReady(store, 4);
+        awaitSettled(store, archive);
 
         final InstanceWriter aborted = store.open(request("1.2.3.99"));
         aborted.write(new UnsafeBuffer(new byte[64]), 0, 64);
         aborted.abort();
-        assertEquals(3, store.readyCount(), "the pool is topped up only once it falls to half");
-        assertEquals(3, incoming(archive).size(), "the aborted instance's file is gone, only ready ones remain");
+        awaitSettled(store, archive); // would time out if the aborted instance's file were left beside the ready ones
         assertFalse(Files.exists(store.pathOf("1.2.3.99")));
 
+        assertEquals(8, subdirectories(archive).size(), "ahead-0..7");
         store.close();
         assertEquals(List.of(), incoming(archive), "close removes the files not used");
+        assertEquals(List.of(), subdirectories(archive), "and their directories");
         final InstanceWriter after = store.open(request("1.2.3.100"));
         after.write(new UnsafeBuffer(dataSet(100)), 0, dataSet(100).length);
         assertEquals(0, after.commit(), "a closed pool leaves each instance to create its own file");
@@ -84,10 +85,15 @@ class CreateAheadTest
     {
         final Path archive = temp.resolve("archive");
         Files.createDirectories(archive.resolve(".incoming"));
-        Files.write(archive.resolve(".incoming").resolve("ahead-7.part"), new byte[]{1, 2, 3});
+        Files.write(archive.resolve(".incoming").resolve("1.2.3-7.part"), new byte[]{1, 2, 3});
+        Files.createDirectories(archive.resolve(".incoming/ahead-1"));
+        Files.write(archive.resolve(".incoming/ahead-1/40.part"), new byte[0]);
         try (DirectoryStore store = DirectoryStore.of(archive))
         {
             assertEquals(List.of(), incoming(archive), "a new store deletes what an earlier run left");
+            assertTrue(DirectoryStore.isTemporary(archive.resolve(".incoming/ahead-1/40.part")));
+            assertTrue(DirectoryStore.isTemporary(archive.resolve(".incoming/1.2.3-7.part")));
+            assertFalse(DirectoryStore.isTemporary(archive.resolve("1.2.3.dcm")));
             store.createAhead(2);
             assertThrows(IllegalStateException.class, () -> store.createAhead(2));
             assertThrows(IllegalArgumentException.class, () -> DirectoryStore.of(temp.resolve("b")).createAhead(1));
@@ -111,11 +117,32 @@ class CreateAheadTest
         return bytes;
     }
 
+    /** @return the files under .incoming, its subdirectories included. */
     private static List<Path> incoming(final Path archive) throws IOException
+    {
+        try (Stream<Path> files = Files.walk(archive.resolve(".incoming")))
+        {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private static List<Path> subdirectories(final Path archive) throws IOException
     {
         try (Stream<Path> files = Files.list(archive.resolve(".incoming")))
         {
-            return files.sorted().toList();
+            return files.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    /** Waits until the pool is above half and every file under .incoming is a ready one. */
+    private static void awaitSettled(final DirectoryStore store, final Path archive) throws Exception
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (store.readyCount() <= 2 || incoming(archive).size() != store.readyCount())
+        {
+            assertTrue(System.nanoTime() < deadline, "ready " + store.readyCount() + ", files " +
+                incoming(archive) + " after 10 s");
+            Thread.sleep(5);
         }
     }
 
